@@ -47,6 +47,8 @@ public:
     auto operator<=>(const IpAddress&) const = default;
 
 private:
+    std::uint32_t v4_value_from_mapped() const;
+
     Family m_family = Family::v4;
     std::array<std::uint8_t, 16> m_bytes{};
 };

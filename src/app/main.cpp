@@ -1,0 +1,32 @@
+// The `fightback` command: global options, one subcommand per job. Everything real lives in
+// the fightback_core library; this only wires flags to it and maps results to exit codes.
+#include <cstdio>
+#include <exception>
+
+#include <CLI/CLI.hpp>
+
+#include "common.hpp"
+
+int main(int argc, char** argv)
+{
+    using namespace fightback::app;
+    CLI::App app{"fightback: trace unwanted mail to the network that sent it, and complain there"};
+    app.set_version_flag("--version", std::string("fightback ") + FIGHTBACK_VERSION);
+    app.require_subcommand(1);
+    GlobalOptions global;
+    app.add_option("--config", global.config_path,
+                   "config file (default: $XDG_CONFIG_HOME/fightback/config.toml)");
+    int exit_code = exit_ok;
+    add_trace_command(app, global, exit_code);
+    add_headers_command(app, global, exit_code);
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        int code = app.exit(e);
+        return code == 0 ? exit_ok : exit_error;
+    } catch (const std::exception& e) {
+        print_error(e.what());
+        return exit_error;
+    }
+    return exit_code;
+}

@@ -1,0 +1,30 @@
+// The user's settings: one TOML file ($XDG_CONFIG_HOME/fightback/config.toml or --config),
+// read into plain structs. Flags override what the file says; the app applies them.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "fightback/trace/trust.hpp"
+#include "fightback/util/error.hpp"
+
+namespace fightback::config {
+
+struct Config {
+    trace::TrustConfig trust;
+    std::optional<std::filesystem::path> source; // the file it came from, if any
+};
+
+// The default location: $XDG_CONFIG_HOME/fightback/config.toml, else ~/.config/...
+std::optional<std::filesystem::path> default_path();
+
+// Reads `path`; a missing default file is not an error (an explicit one is).
+Expected<Config> load(const std::optional<std::filesystem::path>& explicit_path);
+Expected<Config> parse(std::string_view toml_text, const std::string& origin_name);
+
+// SpamAssassin-style list given as a string ("10/8 !10.1.2.3") or an array of strings.
+Expected<net::NetworkSet> parse_networks(std::string_view setting, std::string_view list);
+
+} // namespace fightback::config

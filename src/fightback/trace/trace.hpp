@@ -1,0 +1,40 @@
+// A message's Received chain, read, walked and checked: the whole answer `fightback trace`
+// prints and later stages (contacts, reports) start from.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "fightback/mail/message.hpp"
+#include "fightback/trace/hop.hpp"
+#include "fightback/trace/trust.hpp"
+
+namespace fightback::trace {
+
+// More Received lines than this are not read; the top ones (ours) are kept.
+inline constexpr std::size_t max_hops = 500;
+
+struct Trace {
+    std::vector<Hop> hops; // top (newest) first
+    WalkResult walk;       // verdicts per hop, origin, warnings (incl. forgery signs)
+    bool origin_routable = false; // false when the origin is private/reserved (RFC 6890)
+
+    const Hop* origin_hop() const { return walk.origin ? &hops[*walk.origin] : nullptr; }
+    std::optional<net::IpAddress> origin_ip() const;
+};
+
+struct TraceOptions {
+    TrustConfig trust;
+    std::optional<std::int64_t> now; // seconds since the epoch; the clock when empty
+};
+
+Trace trace_message(const mail::Message& message, const TraceOptions& options);
+
+// The forgery signs, appended to `trace.walk.warnings`: the chain test below the trust
+// boundary, a non-routable origin, dates going backwards or into the future.
+void check_forgery(Trace& trace, std::int64_t now);
+
+} // namespace fightback::trace
