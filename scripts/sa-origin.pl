@@ -126,7 +126,7 @@ my $sa = Mail::SpamAssassin->new({
     local $SIG{__WARN__} = sub { push @warnings, $_[0]; print STDERR $_[0]; };
     $sa->init(1);
     die "sa-origin: SpamAssassin could not parse the trust settings\n"
-      if grep { /netset: |illegal|invalid/i } @warnings;
+      if grep { /illegal|failed to parse|unparseable|ignoring/i } @warnings;
 }
 # SpamAssassin counts an internal_networks entry outside trusted_networks as a config error
 # but walks anyway; say so and go on, as spamd would.
