@@ -214,8 +214,10 @@ std::optional<IpAddress> IpAddress::parse_lenient(std::string_view text)
         // exactly one colon: IPv4 with a port
         ip = parse(text.substr(0, colon));
         std::string_view port = text.substr(colon + 1);
-        if (ip && (port.empty() || port.size() > 5 ||
-                   port.find_first_not_of("0123456789") != std::string_view::npos))
+        unsigned port_number = 0;
+        auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), port_number);
+        if (ip && (port.empty() || ec != std::errc{} || end != port.data() + port.size() ||
+                   port_number > 65535))
             ip.reset();
     } else {
         ip = parse(text);
