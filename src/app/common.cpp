@@ -21,6 +21,9 @@ void TrustFlags::add_to(CLI::App& command)
                        "submission servers: hops older than theirs inherit their trust");
     command.add_option("--originating-ip-headers", originating_ip_headers,
                        "headers (e.g. 'X-Originating-IP') that add a synthetic oldest hop");
+    command.add_option("--assume-routable", assume_routable,
+                       "reserved networks to treat as Internet addresses (a test world's "
+                       "documentation ranges)");
 }
 
 Expected<void> TrustFlags::apply(trace::TrustConfig& trust) const
@@ -39,6 +42,12 @@ Expected<void> TrustFlags::apply(trace::TrustConfig& trust) const
         if (!set)
             return std::unexpected(set.error());
         f.target = std::move(*set);
+    }
+    if (assume_routable) {
+        auto set = config::parse_networks("--assume-routable", *assume_routable);
+        if (!set)
+            return std::unexpected(set.error());
+        trust.assume_routable = std::move(*set);
     }
     if (originating_ip_headers) {
         trust.originating_ip_headers.clear();

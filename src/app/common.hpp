@@ -28,6 +28,7 @@ struct TrustFlags {
     std::optional<std::string> internal;
     std::optional<std::string> msa;
     std::optional<std::string> originating_ip_headers;
+    std::optional<std::string> assume_routable;
 
     void add_to(CLI::App& command);
     // Overrides what the config file said.

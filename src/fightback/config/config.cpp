@@ -86,6 +86,15 @@ Expected<Config> parse(std::string_view toml_text, const std::string& origin_nam
                 return std::unexpected(set.error());
             *s.target = std::move(*set);
         }
+        auto routable = string_list(*trace, "assume_routable");
+        if (!routable)
+            return std::unexpected(routable.error());
+        if (*routable) {
+            auto set = parse_networks("assume_routable", **routable);
+            if (!set)
+                return std::unexpected(set.error());
+            config.trust.assume_routable = std::move(*set);
+        }
         auto headers = string_list(*trace, "originating_ip_headers");
         if (!headers)
             return std::unexpected(headers.error());

@@ -68,13 +68,14 @@ bool by_matches_sender(const Hop& older, const Hop& newer)
 
 } // namespace
 
-void check_forgery(Trace& trace, std::int64_t now)
+void check_forgery(Trace& trace, std::int64_t now, const net::NetworkSet& assume_routable)
 {
     auto& warnings = trace.walk.warnings;
     const auto& hops = trace.hops;
 
     if (const Hop* origin = trace.origin_hop()) {
-        trace.origin_routable = origin->ip && !origin->ip->is_special_purpose();
+        trace.origin_routable = origin->ip && (!origin->ip->is_special_purpose() ||
+                                               assume_routable.contains(*origin->ip));
         if (!origin->ip)
             warnings.push_back({trace.walk.origin, "the first untrusted hop has no readable IP: "
                                                    "the origin cannot be named"});

@@ -71,7 +71,7 @@ Trace trace_message(const mail::Message& message, const TraceOptions& options)
                            : std::chrono::duration_cast<std::chrono::seconds>(
                                  std::chrono::system_clock::now().time_since_epoch())
                                  .count();
-    check_forgery(trace, now);
+    check_forgery(trace, now, options.trust.assume_routable);
     return trace;
 }
 

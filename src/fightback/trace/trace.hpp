@@ -35,6 +35,7 @@ Trace trace_message(const mail::Message& message, const TraceOptions& options);
 
 // The forgery signs, appended to `trace.walk.warnings`: the chain test below the trust
 // boundary, a non-routable origin, dates going backwards or into the future.
-void check_forgery(Trace& trace, std::int64_t now);
+void check_forgery(Trace& trace, std::int64_t now,
+                   const net::NetworkSet& assume_routable = {});
 
 } // namespace fightback::trace

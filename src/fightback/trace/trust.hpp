@@ -20,6 +20,9 @@ struct TrustConfig {
     std::optional<net::NetworkSet> msa;
     // Header names (e.g. X-Originating-IP) that yield a synthetic oldest hop; none by default.
     std::vector<std::string> originating_ip_headers;
+    // Reserved ranges to treat as if they were on the Internet: the documentation ranges of a
+    // test world (RFC 5737, RFC 3849). Empty in real use.
+    net::NetworkSet assume_routable;
 };
 
 struct HopVerdict {

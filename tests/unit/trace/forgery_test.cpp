@@ -99,3 +99,20 @@ TEST(Forgery, SmallClockSkewIsQuiet)
 
 } // namespace
 } // namespace fightback::trace
+
+namespace fightback::trace {
+namespace {
+
+TEST(Forgery, AssumeRoutableCoversATestWorld)
+{
+    Trace t;
+    t.hops = {hop("10.0.0.1", nullptr, "mx.example.org"), hop("192.0.2.44", nullptr, "x.example")};
+    t.walk = walk_trust(t.hops, {});
+    check_forgery(t, now, *net::NetworkSet::parse("192.0.2.0/24"));
+    EXPECT_TRUE(t.origin_routable);
+    check_forgery(t, now);
+    EXPECT_FALSE(t.origin_routable);
+}
+
+} // namespace
+} // namespace fightback::trace
