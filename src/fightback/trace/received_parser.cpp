@@ -161,8 +161,14 @@ Hop parse_received(std::string_view value)
     shape.effective_end = date_cut(text);
 
     Hop hop;
-    const std::string cut_note =
-        line.was_cut() ? " (value cut to " + std::to_string(max_received_length) + " bytes)" : "";
+    // Reported whatever the kind: a handover read from a cut value may have lost its tail.
+    auto note_cut = [&](Hop& h) {
+        if (!line.was_cut())
+            return;
+        if (!h.reason.empty())
+            h.reason += "; ";
+        h.reason += "value cut to " + std::to_string(max_received_length) + " bytes";
+    };
 
     // Keywords first: they are needed whatever the line turns out to be.
     shape.from_end = items.size();
@@ -185,15 +191,15 @@ Hop parse_received(std::string_view value)
                             istarts_with(line.inner(items[0]), "from ");
     if (!from_word && !paren_from) {
         hop.kind = HopKind::skipped;
-        hop.reason = no_from_reason(line, items) + cut_note;
+        hop.reason = no_from_reason(line, items);
+        note_cut(hop);
         return hop;
     }
     hop.auth = find_auth(shape);
     if (paren_from) {
         hop.kind = HopKind::unparseable;
         hop = parse_paren_from(shape, std::move(hop));
-        if (hop.kind != HopKind::handover)
-            hop.reason += cut_note;
+        note_cut(hop);
         return hop;
     }
     hop.envfrom = find_envelope_sender(text);
@@ -205,8 +211,7 @@ Hop parse_received(std::string_view value)
         hop.id.reset(); // Exchange's "id" is its build number, not a queue id
     hop.kind = found.kind;
     hop.reason = found.reason;
-    if (hop.kind != HopKind::handover)
-        hop.reason += cut_note;
+    note_cut(hop);
     return hop;
 }
 

@@ -381,7 +381,8 @@ bool FromPart::name_ip_accepted() const
 
 // SquirrelMail behind a proxy: "from proxy ([ip1]) (proxying for ip2) (SquirrelMail
 // authenticated user u) by host with HTTP". SpamAssassin takes the first address that ends
-// 10 to 80 characters before "by", which is the proxied client, the one worth naming.
+// 10 to 80 characters before "by": usually the proxied client, but the proxy when the user
+// name is short. We name the proxied client whenever the line gives one.
 std::optional<Sender> FromPart::squirrelmail_client() const
 {
     const std::string_view text = m_line.text();
@@ -393,6 +394,14 @@ std::optional<Sender> FromPart::squirrelmail_client() const
     const Item* proto = after_by(3);
     if (!proto || proto->kind != Item::Kind::word || !view(*proto).starts_with("HTTP"))
         return std::nullopt;
+    for (std::size_t i = 1; i < size(); ++i) {
+        const std::string_view c = at(i).kind == Item::Kind::comment ? inner(at(i)) : "";
+        if (c.starts_with("proxying for ") && is_ip_literal(c.substr(13))) {
+            Sender s;
+            s.ip = c.substr(13);
+            return s;
+        }
+    }
     const std::size_t by_begin = m_items[*m_shape.by_at].begin;
     auto ip_char = [](char c) {
         return is_digit(c) || c == '.' || c == ':' || (c >= 'a' && c <= 'f') ||
