@@ -23,11 +23,6 @@ std::string_view word_at(std::string_view text, std::size_t at)
     return text.substr(at, end - at);
 }
 
-bool is_word_char(char c)
-{
-    return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
-}
-
 // RFC 3848 / RFC 6531 "...A" protocols, Earthlink/Exim's ASMTP, and the HTTP forms webmail
 // front ends write (SpamAssassin counts webmail as authenticated).
 std::optional<std::string> auth_by_protocol(std::string_view text)

@@ -170,9 +170,15 @@ Hop parse_received(std::string_view value)
         h.reason += "value cut to " + std::to_string(max_received_length) + " bytes";
     };
 
-    // Keywords first: they are needed whatever the line turns out to be.
+    const bool from_word = !items.empty() && is_word(line, items[0], "from");
+    const bool paren_from = !items.empty() && items[0].kind == Item::Kind::comment &&
+                            istarts_with(line.inner(items[0]), "from ");
+
+    // Keywords first: they are needed whatever the line turns out to be. The word after
+    // "from" is a name even when it reads "by"; a by-only line starts with its keyword.
     shape.from_end = items.size();
-    for (std::size_t i = 1; i < items.size(); ++i)
+    const std::size_t by_search = from_word ? 2 : paren_from ? 1 : 0;
+    for (std::size_t i = by_search; i < items.size(); ++i)
         if (is_word(line, items[i], "by")) {
             shape.by_at = i;
             shape.from_end = i;
@@ -186,9 +192,6 @@ Hop parse_received(std::string_view value)
     hop.id = find_queue_id(text);
     hop.date = date_of(shape);
 
-    const bool from_word = !items.empty() && is_word(line, items[0], "from");
-    const bool paren_from = !items.empty() && items[0].kind == Item::Kind::comment &&
-                            istarts_with(line.inner(items[0]), "from ");
     if (!from_word && !paren_from) {
         hop.kind = HopKind::skipped;
         hop.reason = no_from_reason(line, items);

@@ -148,6 +148,11 @@ bool is_digit(char c)
     return c >= '0' && c <= '9';
 }
 
+bool is_word_char(char c)
+{
+    return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+}
+
 bool is_all_digits(std::string_view text)
 {
     if (text.empty())

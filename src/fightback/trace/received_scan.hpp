@@ -78,6 +78,8 @@ bool iends_with(std::string_view text, std::string_view suffix);
 std::size_t ifind(std::string_view text, std::string_view needle, std::size_t from = 0);
 bool contains(std::string_view text, std::string_view needle);
 bool is_digit(char c);
+// [A-Za-z0-9_], what a regex \w matches in ASCII.
+bool is_word_char(char c);
 bool is_all_digits(std::string_view text);
 
 // --- IP literals ----------------------------------------------------------------------------

@@ -7,15 +7,6 @@
 #include "fightback/trace/received_sender.hpp"
 
 namespace fightback::trace::detail {
-namespace {
-
-struct Markers {
-    bool exim = false;
-    bool smtpsvc = false;
-    bool ms_server = false;
-    bool postfix = false;
-    bool domino = false;
-};
 
 Markers markers_of(std::string_view text)
 {
@@ -33,67 +24,7 @@ Markers markers_of(std::string_view text)
     return m;
 }
 
-class FromPart {
-public:
-    explicit FromPart(const LineShape& shape)
-        : m_shape(shape), m_line(*shape.line), m_items(shape.items),
-          m_markers(markers_of(shape.line->text()))
-    {
-    }
-
-    const Markers& markers() const { return m_markers; }
-    std::size_t size() const { return m_shape.from_end > 1 ? m_shape.from_end - 1 : 0; }
-    const Item& at(std::size_t i) const { return m_items[1 + i]; }
-    std::string_view view(const Item& item) const { return m_line.view(item); }
-    std::string_view inner(const Item& item) const { return m_line.inner(item); }
-    std::vector<Item> inside(const Item& comment) const { return m_line.split_inside(comment); }
-
-    bool has_by() const { return m_shape.by_at.has_value(); }
-    // The item `offset` places after the `by` keyword (1 = the host).
-    const Item* after_by(std::size_t offset) const
-    {
-        if (!m_shape.by_at || *m_shape.by_at + offset >= m_items.size())
-            return nullptr;
-        return &m_items[*m_shape.by_at + offset];
-    }
-    bool after_by_is_word(std::size_t offset, std::string_view word) const
-    {
-        const Item* item = after_by(offset);
-        return item && item->kind == Item::Kind::word && iequals(view(*item), word);
-    }
-
-    std::optional<Sender> read() const;
-    bool qmail_protocol() const;
-    // Text follows the by host before the date SpamAssassin strips.
-    bool by_host_followed() const
-    {
-        const Item* host = after_by(1);
-        return host && host->end < m_shape.effective_end;
-    }
-    // Items of the from-part counted the way SpamAssassin's \S+ sees them: a comment glued
-    // to the word before it ("host(192.0.2.1)") is part of that word.
-    std::size_t units() const
-    {
-        std::size_t n = 0;
-        for (std::size_t i = 0; i < size(); ++i)
-            n += at(i).glued ? 0 : 1;
-        return n;
-    }
-
-private:
-    std::optional<Sender> from_comment(const Item& comment, std::string_view name,
-                                       bool first_comment) const;
-    std::optional<Sender> from_glued(std::string_view name, const Item& comment) const;
-    std::optional<Sender> from_bare_bracket(std::string_view name, std::string_view word) const;
-    std::optional<Sender> from_name(std::string_view name) const;
-    bool name_ip_accepted() const;
-    std::optional<Sender> squirrelmail_client() const;
-
-    const LineShape& m_shape;
-    const ScannedLine& m_line;
-    const std::vector<Item>& m_items;
-    Markers m_markers;
-};
+namespace {
 
 std::string_view strip_zone(std::string_view text)
 {
@@ -160,6 +91,8 @@ void split_ident(std::string_view rdns, Sender& s)
     }
     s.rdns = rdns;
 }
+
+} // namespace
 
 std::optional<Sender> FromPart::from_comment(const Item& comment, std::string_view name,
                                              bool first_comment) const
@@ -407,12 +340,9 @@ std::optional<Sender> FromPart::squirrelmail_client() const
         return is_digit(c) || c == '.' || c == ':' || (c >= 'a' && c <= 'f') ||
                (c >= 'A' && c <= 'F');
     };
-    auto word_char = [](char c) {
-        return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
-    };
     std::size_t i = 0;
     while (i < by_begin) {
-        if (!ip_char(text[i]) || (i > 0 && (word_char(text[i - 1]) || text[i - 1] == ':'))) {
+        if (!ip_char(text[i]) || (i > 0 && (is_word_char(text[i - 1]) || text[i - 1] == ':'))) {
             ++i;
             continue;
         }
@@ -420,7 +350,7 @@ std::optional<Sender> FromPart::squirrelmail_client() const
         while (j < by_begin && ip_char(text[j]))
             ++j;
         const std::string_view run = text.substr(i, j - i);
-        const bool ends_clean = j < text.size() && text[j] != '-' && !word_char(text[j]);
+        const bool ends_clean = j < text.size() && text[j] != '-' && !is_word_char(text[j]);
         if (ends_clean && is_ip_literal(run) && by_begin - j >= 10 && by_begin - j <= 80) {
             Sender s;
             s.ip = run;
@@ -522,200 +452,6 @@ std::optional<Sender> FromPart::read() const
         }
     }
     return from_name(name);
-}
-
-// Why a line with no readable sender address is not a handover, when we can tell; empty
-// when it looks like one we cannot read.
-std::string local_reason(const FromPart& part, std::string_view text)
-{
-    const std::size_t n = part.units();
-    if (n == 0)
-        return {};
-    if (contains(text, "(LSMTP for "))
-        return "L-Soft LSMTP gateway line without a sender address";
-    const std::string_view name = part.view(part.at(0));
-    if (name == "Unknown/Local")
-        return "local submission (Unknown/Local)";
-    if (n == 2 && part.at(1).kind == Item::Kind::comment && !part.at(1).glued &&
-        part.after_by(2) && part.after_by(2)->kind == Item::Kind::comment &&
-        part.inner(*part.after_by(2)).starts_with("Content Technologies "))
-        return "Content Technologies gateway line without a sender address";
-    if (n == 1 && part.has_by()) {
-        if (contains(name, "@"))
-            return "from a local user (from user@host by ...): not a network handover";
-        // What follows the host as one run of non-space characters ("host(JetMail 2.5)"
-        // runs into its comment), then a with/via/for keyword or a comment.
-        const Item* host = part.after_by(1);
-        if (!host || host->kind != Item::Kind::word)
-            return {};
-        std::size_t k = 2;
-        while (part.after_by(k) && part.after_by(k)->glued) {
-            if (contains(part.view(*part.after_by(k)), " "))
-                return {};
-            ++k;
-        }
-        const Item* next = part.after_by(k);
-        if (next && (next->kind == Item::Kind::comment || part.after_by_is_word(k, "with") ||
-                     part.after_by_is_word(k, "via") || part.after_by_is_word(k, "for")))
-            return "no sender address (from NAME by HOST): an internal or local handover";
-        return {};
-    }
-    if (n == 2 && part.at(1).kind == Item::Kind::comment) {
-        const std::string_view c = part.inner(part.at(1));
-        const std::string_view host = c.substr(c.find('@') == std::string_view::npos
-                                                   ? 0
-                                                   : c.find('@') + 1);
-        if (iequals(host, "localhost") || iequals(host, "localhost.localdomain") ||
-            host == "127.0.0.1")
-            return "local submission (" + std::string(c) + "): not a network handover";
-        if (c == "[unix socket]")
-            return "LMTP over a unix socket: not a network handover";
-        if (c.ends_with("[[UNIX: localhost]]") || c.ends_with(" [local]"))
-            return "local (unix socket) submission: not a network handover";
-        if (c == "unverified")
-            return "no sender address recorded (unverified)";
-    }
-    if (n == 3 && part.has_by() && part.at(1).kind == Item::Kind::word) {
-        const std::string_view w = part.view(part.at(1));
-        if (w == "with" || w == "via" || w == "for")
-            return "no sender address (from NAME " + std::string(w) +
-                   " ... by HOST): an internal handover";
-    }
-    return {};
-}
-
-bool is_word_char(char c)
-{
-    return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
-}
-
-// `phrase` with a word boundary on both sides.
-bool has_phrase(std::string_view text, std::string_view phrase)
-{
-    for (std::size_t at = text.find(phrase); at != std::string_view::npos;
-         at = text.find(phrase, at + 1)) {
-        const std::size_t end = at + phrase.size();
-        if ((at == 0 || !is_word_char(text[at - 1])) &&
-            (end == text.size() || !is_word_char(text[end])))
-            return true;
-    }
-    return false;
-}
-
-// Exim's "with local", "with local-esmtp", "with local-bsmtp": submission on the host itself.
-bool exim_local(std::string_view text)
-{
-    for (std::size_t at = text.find("with local"); at != std::string_view::npos;
-         at = text.find("with local", at + 1)) {
-        if (at > 0 && text[at - 1] != ' ' && text[at - 1] != '(')
-            continue;
-        std::size_t end = at + 10;
-        if (end < text.size() && text[end] == '-')
-            while (end < text.size() && text[end] != ' ')
-                ++end;
-        if (end < text.size() && text[end] == ' ')
-            return true;
-    }
-    return false;
-}
-
-} // namespace
-
-std::optional<std::string_view> first_bracketed_ip(std::string_view text)
-{
-    std::size_t close = 0;
-    for (std::size_t open = text.find('['); open != std::string_view::npos;
-         open = text.find('[', open + 1)) {
-        // The first ']' after an earlier '[' is still the first one after this '[' while it
-        // lies ahead: looking again would make "[[[[...]" quadratic.
-        if (close <= open)
-            close = text.find(']', open + 1);
-        if (close == std::string_view::npos)
-            return std::nullopt;
-        const std::string_view inside = text.substr(open + 1, close - open - 1);
-        if (is_ip_literal(inside))
-            return inside;
-    }
-    return std::nullopt;
-}
-
-SenderResult find_sender(const LineShape& shape)
-{
-    const FromPart part(shape);
-    const std::string_view text = shape.line->text();
-    SenderResult result;
-    result.ms_server = part.markers().ms_server;
-
-    auto skip = [&](std::string reason) {
-        result.kind = HopKind::skipped;
-        result.reason = std::move(reason);
-        return result;
-    };
-
-    // Lines SpamAssassin sets aside before it looks for any address.
-    if (has_phrase(text, "with local for"))
-        return skip("local delivery (with local): not a network handover");
-    if (part.units() == 1) {
-        const std::string_view name = part.view(part.at(0));
-        std::size_t k = 2;
-        while (part.after_by(k) && part.after_by(k)->glued &&
-               !contains(part.view(*part.after_by(k)), " ") &&
-               part.after_by(k)->kind != Item::Kind::semicolon)
-            ++k;
-        const Item* after = part.after_by(k);
-        const bool literal = name.size() > 2 && name.front() == '[' && name.back() == ']' &&
-                             name.find_first_not_of("0123456789.", 1) == name.size() - 1;
-        if (after && after->kind == Item::Kind::semicolon && !literal)
-            return skip("no sender address (from NAME by HOST;): not a network handover");
-    }
-    if (part.markers().smtpsvc && part.size() == 3 &&
-        part.view(part.at(0)) == "mail" && part.view(part.at(1)) == "pickup" &&
-        part.view(part.at(2)) == "service")
-        return skip("Microsoft pickup directory: local submission");
-    if (part.markers().exim && exim_local(text))
-        return skip("Exim local submission (with local...): not a network handover");
-
-    result.sender = part.read();
-    // Fetchmail and getmail write "with POP3" / "with IMAP".
-    const bool fetch = contains(text, "with POP3") || contains(text, "with IMAP");
-    if (fetch && !(result.sender && result.sender->strong)) {
-        result.kind = HopKind::fetch;
-        result.reason = "POP/IMAP fetch by a mail retriever";
-        return result;
-    }
-    if (result.sender) {
-        if (part.has_by()) {
-            result.kind = HopKind::handover;
-        } else {
-            result.kind = HopKind::unparseable;
-            result.reason = "no `by` host";
-        }
-        return result;
-    }
-    if (std::string reason = local_reason(part, text); !reason.empty())
-        return skip(std::move(reason));
-    if (part.markers().exim || exim_local(text)) {
-        if (exim_local(text))
-            return skip("local submission (with local...): not a network handover");
-    }
-    // Last resort, as in SpamAssassin: any bracketed address on the line.
-    if (const auto ip = first_bracketed_ip(text); ip && part.has_by()) {
-        Sender s;
-        s.ip = *ip;
-        if (part.size() > 0 && part.at(0).kind == Item::Kind::word)
-            s.helo = part.view(part.at(0));
-        result.sender = s;
-        result.kind = HopKind::handover;
-        return result;
-    }
-    result.kind = HopKind::unparseable;
-    result.reason = "no sender IP address in a from-part";
-    if (part.size() > 0 && part.at(0).kind == Item::Kind::word) {
-        Sender s;
-        s.helo = part.view(part.at(0));
-        result.sender = s;
-    }
-    return result;
 }
 
 } // namespace fightback::trace::detail

@@ -233,6 +233,9 @@ const Case mta_formats[] = {
      .line = "from proxy.example.org ([192.0.2.211]) (proxying for 198.51.100.211) "
              "(SquirrelMail authenticated user alice) by mail.example.net with HTTP",
      .ip = "198.51.100.211", .auth = "HTTP"},
+    {.name = "HELO name reads by",
+     .line = "from by (by.example.org [192.0.2.251]) by mx.example.net (Postfix) with ESMTP",
+     .ip = "192.0.2.251", .helo = "by", .by = "mx.example.net"},
     {.name = "unbalanced parenthesis",
      .line = "from x (y [192.0.2.230] by z.example.net with SMTP",
      .ip = "192.0.2.230", .by = "z.example.net"},
@@ -342,7 +345,7 @@ TEST(ReceivedParser, AuthMarkers)
 const Case not_handovers[] = {
     {.name = "by-only", .line = "by mx.example.net (Postfix, from userid 1000) id 5D3C2; Tue, "
                                 "3 Sep 2024 10:11:12 +0000",
-     .kind = HopKind::skipped, .ip = ""},
+     .kind = HopKind::skipped, .ip = "", .by = "mx.example.net"},
     {.name = "qmail invoked by uid",
      .line = "(qmail 12345 invoked by uid 89); 6 Sep 2024 10:00:00 -0000",
      .kind = HopKind::skipped, .ip = ""},
