@@ -30,7 +30,9 @@ SHARED_FOLDERS = ("sa-tdata", "rspamd", "mailparser")
 
 # Trust settings to compare under. The explicit ones name the mailing-list servers that
 # relayed much of the public corpus, so the walk goes one or more hops deeper than the
-# inferred one, and the msa one stops it at a submission server.
+# inferred one; msa stops it at a submission server; internal-only leaves trusted_networks
+# unset (SpamAssassin then uses internal_networks for both); negated trusts everything but
+# one list server, which tests first-match-wins negation.
 LIST_SERVERS = "64.161.22.0/24 216.136.171.0/24 66.187.233.0/24 194.125.145.0/24 193.120.211.0/24"
 SETTINGS = OrderedDict([
     ("inferred", {}),
@@ -38,6 +40,8 @@ SETTINGS = OrderedDict([
     ("msa", {"trusted-networks": "10.0.0.0/8 172.16.0.0/12 192.168.0.0/16 " + LIST_SERVERS,
              "internal-networks": "10.0.0.0/8 172.16.0.0/12 192.168.0.0/16",
              "msa-networks": "216.136.171.0/24"}),
+    ("internal-only", {"internal-networks": "10.0.0.0/8 172.16.0.0/12 192.168.0.0/16 64.161.22.0/24"}),
+    ("negated", {"trusted-networks": "!66.187.233.0/24 0.0.0.0/0"}),
 ])
 
 BATCH = 500  # files per fightback invocation, to stay far below the argument-size limit
@@ -235,14 +239,50 @@ def compact_relay(relay):
 
 def compact_hop(hop):
     if not isinstance(hop, dict):
-        return json.dumps(hop)[:160]
-    text = json.dumps(hop, separators=(",", ":"), sort_keys=False)
-    return text if len(text) <= 200 else text[:197] + "..."
+        return json.dumps(hop)[:200]
+    mark = {True: "T", False: "U"}.get(hop.get("trusted"), "-")
+    parts = [mark, str(hop.get("kind", "?")), str(hop.get("ip") or "-")]
+    for key in ("rdns", "helo", "by", "with", "auth"):
+        if hop.get(key):
+            parts.append("%s=%s" % (key, hop[key]))
+    text = " ".join(parts)
+    if hop.get("reason"):
+        text += " | " + str(hop["reason"])
+    return text if len(text) <= 220 else text[:217] + "..."
+
+
+def relay_list_difference(sa, fb):
+    """How the relays SpamAssassin parsed differ from our handover hops, or None.
+
+    Informational: it does not count against the threshold, but it shows parser differences
+    before a trust setting turns them into a different origin."""
+    theirs = [canonical_ip(r.get("ip")) for r in sa.get("relays", [])]
+    mine = [canonical_ip(h.get("ip")) for h in fb.get("hops", [])
+            if isinstance(h, dict) and h.get("kind") not in ("skipped", "fetch") and h.get("ip")]
+    if theirs == mine:
+        return None
+    extra = [ip for ip in mine if ip not in theirs]
+    missing = [ip for ip in theirs if ip not in mine]
+    loopback = lambda ip: ip == "::1" or ip.startswith("127.")
+    if not missing and extra and all(loopback(ip) for ip in extra):
+        return "ours-keeps-loopback-sa-skips"
+    if not missing and not extra:
+        without_loopback = lambda ips: [ip for ip in ips if not loopback(ip)]
+        if without_loopback(theirs) == without_loopback(mine):
+            return "ours-keeps-loopback-sa-skips"
+        return "same-ips-other-order-or-count"
+    if not missing:
+        return "ours-has-more-relays"
+    if not extra:
+        return "sa-has-more-relays"
+    return "different-ips"
 
 
 def compare_corpus(label, base, files, oracle, ours, max_report):
-    agree = 0
+    agree = with_origin = 0
     differences = []
+    relay_kinds = Counter()
+    relay_examples = {}
     for path in files:
         key = os.path.normpath(path)
         sa = oracle.get(key)
@@ -255,16 +295,27 @@ def compare_corpus(label, base, files, oracle, ours, max_report):
             differences.append((path, "ours-missing", None, theirs, sa, fb))
             continue
         mine, _ = our_origin(fb)
+        relay_kind = relay_list_difference(sa, fb)
+        if relay_kind:
+            relay_kinds[relay_kind] += 1
+            relay_examples.setdefault(relay_kind, []).append(path)
         if mine == theirs:
             agree += 1
+            with_origin += mine is not None
         else:
             differences.append((path, classify(mine, theirs, sa), mine, theirs, sa, fb))
     total = len(files)
     rate = 100.0 * agree / total if total else 100.0
     kinds = Counter(d[1] for d in differences)
-    print("  %-18s %5d messages  %5d agree  %6.2f%%  %s" % (
-        label, total, agree, rate,
+    print("  %-18s %5d messages  %5d agree (%d with an origin)  %6.2f%%  %s" % (
+        label, total, agree, with_origin, rate,
         ", ".join("%s %d" % kv for kv in kinds.most_common()) or "no disagreement"))
+    if relay_kinds:
+        print("    relay lists differ (informational): " +
+              ", ".join("%s %d" % kv for kv in relay_kinds.most_common()))
+        for kind, paths in sorted(relay_examples.items()):
+            if kind != "ours-keeps-loopback-sa-skips":
+                print("      %s: %s" % (kind, " ".join(os.path.relpath(p, base) for p in paths[:5])))
     shown = differences if max_report <= 0 else differences[:max_report]
     for path, kind, mine, theirs, sa, fb in shown:
         print("    --- %s [%s]" % (os.path.relpath(path, base), kind))
@@ -337,7 +388,7 @@ def main():
                     failed = True
     print("== summary (threshold %.2f%% on npm)" % args.threshold)
     for name, label, total, agree, kinds in summary:
-        print("  %-9s %-18s %5d/%-5d %6.2f%%  %s" % (
+        print("  %-13s %-18s %5d/%-5d %6.2f%%  %s" % (
             name, label, agree, total, 100.0 * agree / total if total else 100.0,
             ", ".join("%s %d" % kv for kv in kinds.most_common())))
     if failed:
