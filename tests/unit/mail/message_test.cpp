@@ -94,6 +94,42 @@ TEST(Message, HugeHeaderAndManyFieldsAreBounded)
     EXPECT_LT(seconds, 60.0);
 }
 
+TEST(Message, HeaderEndsWhereMailSoftwareSaysItDoes)
+{
+    // A MIME boundary with no empty line before it ends the header.
+    auto boundary = Message::from_bytes("Subject: a\n--b1\nReceived: from x by y\n");
+    ASSERT_TRUE(boundary);
+    EXPECT_TRUE(boundary->fields("Received").empty());
+    EXPECT_EQ(boundary->header_block(), "Subject: a\n");
+
+    // Three lines that are not fields are skipped; the fourth ends the header.
+    auto junk = Message::from_bytes("Subject: a\njunk one\njunk two\nReceived: from x by y\n"
+                                    "junk three\njunk four\nTo: b@example.org\n\nbody");
+    ASSERT_TRUE(junk);
+    EXPECT_EQ(junk->fields("Received").size(), 1u);
+    EXPECT_TRUE(junk->fields("To").empty());
+    EXPECT_FALSE(junk->warnings().empty());
+
+    // Obsolete syntax: white space before the colon.
+    auto obs = Message::from_bytes("Received : from x by y\n\n");
+    ASSERT_TRUE(obs);
+    ASSERT_EQ(obs->fields("Received").size(), 1u);
+    EXPECT_EQ(obs->fields("Received")[0]->unfolded, "from x by y");
+}
+
+TEST(Message, MimeStructureOnRequest)
+{
+    const std::string text = "Subject: x\nMIME-Version: 1.0\nContent-Type: multipart/mixed; "
+                             "boundary=zz\n\n--zz\nContent-Type: text/plain\n\nhi\n--zz--\n";
+    auto full = Message::from_bytes(text);
+    ASSERT_TRUE(full);
+    ASSERT_NE(full->mime(), nullptr);
+    EXPECT_TRUE(GMIME_IS_MULTIPART(g_mime_message_get_mime_part(full->mime())));
+    LoadLimits headers_only;
+    headers_only.headers_only = true;
+    EXPECT_EQ(Message::from_bytes(text, headers_only)->mime(), nullptr);
+}
+
 TEST(Message, TooLargeIsAnErrorNotAPartialRead)
 {
     LoadLimits limits;

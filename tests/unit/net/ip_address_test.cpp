@@ -1,4 +1,7 @@
 // IpAddress: strict and lenient parsing, canonical printing, classification.
+#include <cctype>
+#include <string>
+
 #include <gtest/gtest.h>
 
 #include "fightback/net/ip_address.hpp"
@@ -55,7 +58,14 @@ INSTANTIATE_TEST_SUITE_P(
                       LenientCase{"[192.0.2.1", nullptr},
                       LenientCase{"example.com", nullptr},
                       LenientCase{"", nullptr},
-                      LenientCase{"1.2.3.04444", nullptr}));
+                      LenientCase{"1.2.3.04444", nullptr}),
+    [](const ::testing::TestParamInfo<LenientCase>& info) {
+        // gtest names allow only alphanumerics and underscores
+        std::string name = "case" + std::to_string(info.index) + "_";
+        for (const char* p = info.param.input; *p; ++p)
+            name += std::isalnum(static_cast<unsigned char>(*p)) ? *p : '_';
+        return name;
+    });
 
 TEST(IpAddress, StrictRejectsDecoration)
 {
