@@ -198,7 +198,8 @@ Hop parse_received(std::string_view value)
         note_cut(hop);
         return hop;
     }
-    hop.auth = find_auth(shape);
+    if (auto auth = find_auth(shape))
+        hop.auth = clean(*auth);
     if (paren_from) {
         hop.kind = HopKind::unparseable;
         hop = parse_paren_from(shape, std::move(hop));

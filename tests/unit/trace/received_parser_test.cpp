@@ -447,6 +447,10 @@ const Case addresses[] = {
      .line = "from m.example.org ([2001:DB8::51]:41234 helo=m.example.org) by mx.example.net "
              "with esmtps (Exim 4.92) id 1rAbCh-000127-8I",
      .ip = "2001:db8::51"},
+    {.name = "v4-mapped with IPv6: prefix",
+     .line = "from c.example.org (c.example.org [IPv6:::ffff:192.0.2.112]) by mx.example.net "
+             "(Postfix) with ESMTP id 1",
+     .ip = "192.0.2.112"},
     {.name = "v4-mapped", .line = "from c.example.org ([::ffff:198.51.100.111]) by "
                                   "mail.example.net with esmtp; Tue, 10 Sep 2024 10:00:00 +0000",
      .ip = "198.51.100.111"},
@@ -559,6 +563,11 @@ TEST(ReceivedParser, HostileBytes)
             }
         }
     }
+    // Control characters never reach a stored value, even through a comment quoted in a
+    // reason or an auth method copied from the line.
+    const Hop local = parse_received("from a (u\x01@localhost) by b (8.12.11) with ESMTP id 1"s);
+    EXPECT_EQ(local.kind, HopKind::skipped);
+    EXPECT_EQ(local.reason.find('\x01'), std::string::npos) << local.reason;
     const Hop nul = parse_received(lines[0]);
     EXPECT_EQ(nul.kind, HopKind::handover);
     EXPECT_EQ(nul.ip ? nul.ip->to_string() : "", "192.0.2.1");
