@@ -2,6 +2,8 @@
 // the fightback_core library; this only wires flags to it and maps results to exit codes.
 #include <cstdio>
 #include <exception>
+#include <string_view>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
@@ -19,8 +21,16 @@ int main(int argc, char** argv)
     int exit_code = exit_ok;
     add_trace_command(app, global, exit_code);
     add_headers_command(app, global, exit_code);
+    add_find_sender_domain_command(app, global, exit_code);
+    // Installed under the 2003 name too: `find-sender-domain ARGS` is `fightback
+    // find-sender-domain ARGS`, so old cron lines run unchanged.
+    std::vector<char*> args(argv, argv + argc);
+    const std::string_view invoked = argc > 0 ? argv[0] : "";
+    static char find_sender_domain[] = "find-sender-domain";
+    if (invoked.substr(invoked.rfind('/') + 1) == find_sender_domain)
+        args.insert(args.begin() + 1, find_sender_domain);
     try {
-        app.parse(argc, argv);
+        app.parse(static_cast<int>(args.size()), args.data());
     } catch (const CLI::ParseError& e) {
         int code = app.exit(e);
         return code == 0 ? exit_ok : exit_error;

@@ -35,6 +35,53 @@ Expected<std::optional<std::string>> string_list(const toml::table& table, std::
     return fail(ErrorKind::invalid, fmt::format("{}: expected a string or an array of strings", key));
 }
 
+// [dns] servers (a string or an array of "HOST:PORT"), timeout_ms and tries, range-checked.
+Expected<void> read_dns(const toml::table& root, DnsConfig& dns)
+{
+    const toml::node* node = root.get("dns");
+    if (!node)
+        return {};
+    const toml::table* table = node->as_table();
+    if (!table)
+        return fail(ErrorKind::invalid, "[dns] must be a table");
+    auto servers = string_list(*table, "servers");
+    if (!servers)
+        return fail(ErrorKind::invalid, "dns." + servers.error().message);
+    if (*servers) {
+        std::string_view rest = **servers;
+        while (!rest.empty()) {
+            auto start = rest.find_first_not_of(' ');
+            if (start == std::string_view::npos)
+                break;
+            auto end = rest.find(' ', start);
+            auto server = dns::ServerAddress::parse(rest.substr(start, end - start));
+            if (!server)
+                return fail(ErrorKind::invalid,
+                            fmt::format("dns.servers: {}", server.error().message));
+            dns.servers.push_back(*server);
+            rest = end == std::string_view::npos ? std::string_view{} : rest.substr(end);
+        }
+    }
+    struct Bounded {
+        const char* key;
+        std::int64_t low, high;
+    };
+    for (Bounded b : {Bounded{"timeout_ms", 1, 60'000}, Bounded{"tries", 1, 10}}) {
+        const toml::node* value = table->get(b.key);
+        if (!value)
+            continue;
+        auto number = value->value<std::int64_t>();
+        if (!value->is_integer() || !number || *number < b.low || *number > b.high)
+            return fail(ErrorKind::invalid, fmt::format("dns.{}: expected an integer from {} to {}",
+                                                        b.key, b.low, b.high));
+        if (std::string_view(b.key) == "tries")
+            dns.tries = static_cast<int>(*number);
+        else
+            dns.timeout = std::chrono::milliseconds(*number);
+    }
+    return {};
+}
+
 } // namespace
 
 Expected<net::NetworkSet> parse_networks(std::string_view setting, std::string_view list)
@@ -110,6 +157,10 @@ Expected<Config> parse(std::string_view toml_text, const std::string& origin_nam
             }
         }
     }
+    if (auto dns = read_dns(root, config.dns); !dns)
+        return std::unexpected(dns.error());
+    if (auto contacts = read_contacts(toml_text, config.contacts); !contacts)
+        return std::unexpected(contacts.error());
     return config;
 }
 

@@ -2,18 +2,30 @@
 // read into plain structs. Flags override what the file says; the app applies them.
 #pragma once
 
+#include <chrono>
 #include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "fightback/config/contacts_config.hpp"
+#include "fightback/dns/server_address.hpp"
 #include "fightback/trace/trust.hpp"
 #include "fightback/util/error.hpp"
 
 namespace fightback::config {
 
+// [dns]: where look-ups go. Empty servers mean the system's resolver configuration.
+struct DnsConfig {
+    std::vector<dns::ServerAddress> servers;        // servers = ["127.0.0.1:5353", "[::1]"]
+    std::optional<std::chrono::milliseconds> timeout; // timeout_ms = 2000 (first try)
+    std::optional<int> tries;                        // tries = 2
+};
+
 struct Config {
     trace::TrustConfig trust;
+    DnsConfig dns;
+    ContactsConfig contacts;
     std::optional<std::filesystem::path> source; // the file it came from, if any
 };
 
