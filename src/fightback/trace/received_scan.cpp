@@ -3,6 +3,7 @@
 // the cost stays linear in its (already bounded) length whatever the input looks like.
 #include "fightback/trace/received_scan.hpp"
 
+#include <cstring>
 #include <limits>
 
 namespace fightback::trace::detail {
@@ -99,21 +100,6 @@ bool is_ipv6(std::string_view t)
 
 } // namespace
 
-char ascii_lower(char c)
-{
-    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
-
-bool iequals(std::string_view a, std::string_view b)
-{
-    if (a.size() != b.size())
-        return false;
-    for (std::size_t i = 0; i < a.size(); ++i)
-        if (ascii_lower(a[i]) != ascii_lower(b[i]))
-            return false;
-    return true;
-}
-
 bool istarts_with(std::string_view text, std::string_view prefix)
 {
     return text.size() >= prefix.size() && iequals(text.substr(0, prefix.size()), prefix);
@@ -131,10 +117,24 @@ std::size_t ifind(std::string_view text, std::string_view needle, std::size_t fr
         return from <= text.size() ? from : std::string_view::npos;
     if (needle.size() > text.size())
         return std::string_view::npos;
-    const char first = ascii_lower(needle[0]);
-    for (std::size_t i = from; i + needle.size() <= text.size(); ++i)
-        if (ascii_lower(text[i]) == first && iequals(text.substr(i, needle.size()), needle))
+    // Hot: called for every marker on every line. Look for the first character in either case
+    // with memchr, then compare the rest.
+    const char lower = ascii_lower(needle[0]);
+    const char upper = (lower >= 'a' && lower <= 'z') ? static_cast<char>(lower - 'a' + 'A') : lower;
+    const std::size_t last = text.size() - needle.size();
+    const std::string_view tail = needle.substr(1);
+    for (std::size_t i = from; i <= last; ++i) {
+        const char* lo = static_cast<const char*>(std::memchr(text.data() + i, lower, last - i + 1));
+        const char* up = lower == upper ? nullptr
+                                        : static_cast<const char*>(
+                                              std::memchr(text.data() + i, upper, last - i + 1));
+        const char* hit = !lo ? up : !up ? lo : std::min(lo, up);
+        if (!hit)
+            return std::string_view::npos;
+        i = static_cast<std::size_t>(hit - text.data());
+        if (iequals(text.substr(i + 1, tail.size()), tail))
             return i;
+    }
     return std::string_view::npos;
 }
 
@@ -211,18 +211,22 @@ ScannedLine::ScannedLine(std::string_view value, std::size_t limit)
         value = value.substr(0, limit);
         m_cut = true;
     }
-    m_text.reserve(value.size());
+    // Written through a pointer into a buffer of the input's size: the fold only shrinks.
+    m_text.resize(value.size());
+    char* out = m_text.data();
+    char* const first = out;
     bool pending_space = false;
     for (char c : value) {
         if (is_fold_space(c)) {
-            pending_space = !m_text.empty();
+            pending_space = out != first;
             continue;
         }
         if (pending_space)
-            m_text.push_back(' ');
+            *out++ = ' ';
         pending_space = false;
-        m_text.push_back(c);
+        *out++ = c;
     }
+    m_text.resize(static_cast<std::size_t>(out - first));
     // SpamAssassin drops "invalid" semicolons at the very end, one optional space each.
     while (!m_text.empty() && m_text.back() == ';') {
         m_text.pop_back();

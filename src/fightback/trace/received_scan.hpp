@@ -70,8 +70,19 @@ private:
 
 // --- text helpers ---------------------------------------------------------------------------
 
-char ascii_lower(char c);
-bool iequals(std::string_view a, std::string_view b);
+inline char ascii_lower(char c)
+{
+    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
+inline bool iequals(std::string_view a, std::string_view b)
+{
+    if (a.size() != b.size())
+        return false;
+    for (std::size_t i = 0; i < a.size(); ++i)
+        if (ascii_lower(a[i]) != ascii_lower(b[i]))
+            return false;
+    return true;
+}
 bool istarts_with(std::string_view text, std::string_view prefix);
 bool iends_with(std::string_view text, std::string_view suffix);
 // Case-insensitive search; npos when absent.
