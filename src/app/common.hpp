@@ -53,6 +53,8 @@ void print_error(const std::string& what);
 // Each subcommand registers itself; the callback stores its exit code in `exit_code`.
 void add_trace_command(CLI::App& app, const GlobalOptions& global, int& exit_code);
 void add_headers_command(CLI::App& app, const GlobalOptions& global, int& exit_code);
+void add_contacts_command(CLI::App& app, const GlobalOptions& global, int& exit_code);
+void add_update_bootstrap_command(CLI::App& app, const GlobalOptions& global, int& exit_code);
 void add_find_sender_domain_command(CLI::App& app, const GlobalOptions& global,
                                     int& exit_code);
 

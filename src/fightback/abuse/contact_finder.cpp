@@ -186,7 +186,7 @@ std::vector<ContactResult> ContactFinder::find(const std::vector<net::IpAddress>
         auto base = m_bootstrap.base_url(ips[i]);
         lanes[base ? rate_limit_key(url_host(*base)) : std::string("whois")].push_back(i);
     }
-    std::vector<std::optional<ContactResult>> results(ips.size());
+    std::vector<std::optional<RegistryPart>> parts(ips.size());
     std::vector<std::vector<std::size_t>*> queues;
     for (auto& [key, queue] : lanes)
         queues.push_back(&queue);
@@ -194,8 +194,14 @@ std::vector<ContactResult> ContactFinder::find(const std::vector<net::IpAddress>
         1, std::min(queues.size(), std::max<std::size_t>(1, m_options.max_workers)));
     auto work = [&](std::size_t worker) {
         for (std::size_t q = worker; q < queues.size(); q += workers)
-            for (std::size_t i : *queues[q])
-                results[i] = finish(ips[i], registry_part(ips[i]));
+            for (std::size_t i : *queues[q]) {
+                try {
+                    parts[i] = registry_part(ips[i]);
+                } catch (const std::exception& e) { // e.g. bad_alloc: this address fails alone
+                    parts[i] = RegistryPart{};
+                    parts[i]->errors.push_back(e.what());
+                }
+            }
     };
     if (workers == 1) {
         work(0);
@@ -206,8 +212,9 @@ std::vector<ContactResult> ContactFinder::find(const std::vector<net::IpAddress>
     }
     std::vector<ContactResult> out;
     out.reserve(ips.size());
-    for (auto& r : results)
-        out.push_back(std::move(*r));
+    // DNS sources and ranking in the calling thread: the resolver is not shared across threads.
+    for (std::size_t i = 0; i < ips.size(); ++i)
+        out.push_back(finish(ips[i], std::move(*parts[i])));
     return out;
 }
 

@@ -2,7 +2,8 @@
 // RDAP gave no abuse mailbox), then the DNS contact zones and the domain route, then the
 // ranking. Registries are asked side by side, one worker per registry, each waiting for its
 // registry's rate-limit slot; an address inside a range already answered in this run or in the
-// cache costs no request.
+// cache costs no request. The DNS sources run in the calling thread (`txt` and `domain_route`
+// need not be thread-safe).
 #pragma once
 
 #include <chrono>

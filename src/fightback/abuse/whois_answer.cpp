@@ -149,7 +149,7 @@ WhoisAnswer read_whois(std::string_view text, const net::IpAddress& ip)
         if (!raw.empty() && raw.back() == '\r')
             raw.remove_suffix(1);
         auto line = trim(raw);
-        if (throttling_line(line)) {
+        if (!answer.throttled && throttling_line(line)) {
             answer.throttled = true;
             answer.throttle_text = printable(line.substr(0, 200));
         }

@@ -159,6 +159,8 @@ Expected<Config> parse(std::string_view toml_text, const std::string& origin_nam
     }
     if (auto dns = read_dns(root, config.dns); !dns)
         return std::unexpected(dns.error());
+    if (auto contacts = read_contacts(toml_text, config.contacts); !contacts)
+        return std::unexpected(contacts.error());
     return config;
 }
 

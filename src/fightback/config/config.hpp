@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "fightback/config/contacts_config.hpp"
 #include "fightback/dns/server_address.hpp"
 #include "fightback/trace/trust.hpp"
 #include "fightback/util/error.hpp"
@@ -24,6 +25,7 @@ struct DnsConfig {
 struct Config {
     trace::TrustConfig trust;
     DnsConfig dns;
+    ContactsConfig contacts;
     std::optional<std::filesystem::path> source; // the file it came from, if any
 };
 

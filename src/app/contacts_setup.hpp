@@ -1,0 +1,45 @@
+// What `contacts` and `update-bootstrap` share: the [contacts] settings with the command's
+// flags applied on top, and turning them into the finder's options.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "fightback/abuse/bootstrap.hpp"
+#include "fightback/abuse/contact_finder.hpp"
+#include "fightback/config/config.hpp"
+
+namespace fightback::app {
+
+struct ContactFlags {
+    std::optional<std::string> rdap_bootstrap;
+    std::optional<std::string> whois_server;
+    std::vector<std::string> connect_to;
+    std::vector<std::string> contact_zones;
+    bool no_contact_zones = false;
+    std::optional<double> registry_interval;
+    std::optional<double> timeout;
+    std::optional<std::string> ledger;
+    bool no_cache = false;
+    bool no_whois = false;
+    bool loopback_only = false;
+
+    void add_to(CLI::App& command);
+    // Overrides what the config file said; checks every mapping.
+    Expected<void> apply(config::ContactsConfig& contacts) const;
+};
+
+Expected<abuse::FinderOptions> finder_options(const config::ContactsConfig& contacts);
+
+// The bootstrap: the configured file or directory; else the copy update-bootstrap stored
+// ($XDG_DATA_HOME/fightback/rdap/); else the shipped one.
+Expected<abuse::Bootstrap> load_bootstrap(const config::ContactsConfig& contacts);
+
+// $XDG_DATA_HOME/fightback/rdap (or ~/.local/share/fightback/rdap).
+std::optional<std::filesystem::path> stored_bootstrap_dir();
+
+} // namespace fightback::app
