@@ -5,7 +5,7 @@
 //   fightback_bench_trace --mode read|trace [--repeat N] [--trusted-networks LIST] FILE_LIST
 //
 // "read" only reads each file into memory (the floor any tool pays); "trace" does what
-// `fightback trace` does per message: load the header (GMime), parse every Received line,
+// `fightback trace` does per message: load and split the header, parse every Received line,
 // walk the trust. The file list is read before the clock starts.
 #include <sys/resource.h>
 
@@ -14,7 +14,6 @@
 #include <cstdint>
 #include <cstdlib>
 #include <fstream>
-#include <iterator>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -22,6 +21,7 @@
 #include "fightback/mail/message.hpp"
 #include "fightback/net/network_set.hpp"
 #include "fightback/trace/trace.hpp"
+#include "fightback/util/file.hpp"
 
 namespace {
 
@@ -123,14 +123,13 @@ int main(int argc, char** argv)
     for (int round = 0; round < args.repeat; ++round) {
         for (const auto& path : files) {
             if (args.mode == "read") {
-                std::ifstream in(path, std::ios::binary);
-                std::string content{std::istreambuf_iterator<char>(in),
-                                    std::istreambuf_iterator<char>()};
-                if (!in && !in.eof()) {
+                // The same read fightback uses, so the ratio is the cost of parse + trace.
+                auto content = fightback::read_file(path, limits.max_message_bytes);
+                if (!content) {
                     ++failures;
                     continue;
                 }
-                bytes += content.size();
+                bytes += content->size();
                 ++messages;
                 continue;
             }

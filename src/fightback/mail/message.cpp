@@ -116,9 +116,6 @@ std::string decode_header_text(std::string_view unfolded)
 
 Expected<Message> Message::load_file(const std::filesystem::path& path, const LoadLimits& limits)
 {
-    std::error_code ec;
-    if (std::filesystem::is_directory(path, ec))
-        return fail(ErrorKind::io, fmt::format("{} is a directory", path.string()));
     auto data = read_file(path, limits.max_message_bytes);
     if (!data)
         return std::unexpected(data.error());

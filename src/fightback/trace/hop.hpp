@@ -19,7 +19,7 @@ enum class HopKind : std::uint8_t {
 
 struct Hop {
     HopKind kind = HopKind::unparseable;
-    std::string reason;                 // why skipped/unparseable; empty for handovers
+    std::string reason;                 // why skipped/unparseable, or a note (a cut line)
 
     std::optional<net::IpAddress> ip;   // the sending IP, normalised
     std::optional<std::string> ip_text; // the IP as written when it could not be parsed
