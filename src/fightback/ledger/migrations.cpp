@@ -6,7 +6,7 @@
 namespace fightback::ledger {
 namespace {
 
-constexpr std::array<Migration, 1> steps{{
+constexpr std::array<Migration, 3> steps{{
     {1, "abuse contact cache, keyed by the range a registry returned",
      R"sql(
 CREATE TABLE contact_cache (
@@ -20,6 +20,106 @@ CREATE TABLE contact_cache (
     PRIMARY KEY (family, first_ip, last_ip)
 );
 CREATE INDEX contact_cache_lookup ON contact_cache (family, first_ip DESC, last_ip);
+)sql"},
+    {2, "messages seen and what happened to them: verdicts, traces, contacts, folder moves",
+     R"sql(
+CREATE TABLE messages (
+    id           INTEGER PRIMARY KEY,
+    content_hash TEXT    NOT NULL UNIQUE, -- SHA-256 (hex) of the bytes as received
+    message_id   TEXT,                    -- the Message-ID field, sanitised; may be absent
+    size         INTEGER NOT NULL,
+    location     TEXT,                    -- where it was first seen (file or folder)
+    first_seen   INTEGER NOT NULL,        -- seconds since the epoch
+    last_seen    INTEGER NOT NULL
+);
+CREATE INDEX messages_by_message_id ON messages (message_id);
+CREATE TABLE verdicts (
+    id      INTEGER PRIMARY KEY,
+    message INTEGER NOT NULL REFERENCES messages (id),
+    at      INTEGER NOT NULL,
+    engine  TEXT    NOT NULL,             -- clamav, clamd, headers, user ...
+    name    TEXT    NOT NULL,             -- what matched (the signature or rule)
+    action  TEXT    NOT NULL              -- complain, review, quarantine, none ...
+);
+CREATE INDEX verdicts_by_message ON verdicts (message);
+CREATE TABLE traces (
+    message   INTEGER PRIMARY KEY REFERENCES messages (id),
+    at        INTEGER NOT NULL,
+    origin_ip TEXT,                       -- NULL when the trace named no origin
+    trace     TEXT    NOT NULL            -- JSON, as `fightback trace --json` prints it
+);
+CREATE INDEX traces_by_origin ON traces (origin_ip);
+CREATE TABLE message_contacts (
+    message   INTEGER PRIMARY KEY REFERENCES messages (id),
+    at        INTEGER NOT NULL,
+    automatic INTEGER NOT NULL,           -- the confidence gate: 1 when a complaint may go
+    decision  TEXT    NOT NULL            -- JSON, as `fightback contacts --json` prints it
+);
+CREATE TABLE moves (
+    id        INTEGER PRIMARY KEY,
+    message   INTEGER NOT NULL REFERENCES messages (id),
+    at        INTEGER NOT NULL,
+    from_path TEXT    NOT NULL,
+    to_path   TEXT    NOT NULL
+);
+CREATE INDEX moves_by_message ON moves (message);
+)sql"},
+    {3, "complaints (aggregated per source and recipient), their incidents, the outbox",
+     R"sql(
+CREATE TABLE complaints (
+    id              INTEGER PRIMARY KEY,
+    source_ip       TEXT    NOT NULL,
+    recipient       TEXT    NOT NULL,     -- the To address (normalised)
+    cc              TEXT    NOT NULL DEFAULT '', -- further addresses, space-separated
+    feedback_type   TEXT    NOT NULL CHECK (feedback_type IN ('abuse', 'virus')),
+    message_id      TEXT    NOT NULL UNIQUE, -- the complaint's own Message-ID, fixed at creation
+    state           TEXT    NOT NULL CHECK (state IN ('queued', 'sending', 'handed', 'deferred',
+                                                      'sent', 'failed', 'dropped')),
+    created_ms      INTEGER NOT NULL,     -- milliseconds since the epoch
+    updated_ms      INTEGER NOT NULL,
+    next_attempt_ms INTEGER NOT NULL,     -- due from then (queued, deferred)
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    sample          BLOB,                 -- the latest incident's message, until composed
+    sample_incident INTEGER,              -- the incident the sample belongs to
+    sample_headers  INTEGER NOT NULL DEFAULT 0, -- 1: the sample holds the header only
+    body            BLOB,                 -- the composed report; set once, never changed
+    composed_ms     INTEGER,
+    sent_ms         INTEGER,
+    last_error      TEXT,
+    note            TEXT                  -- e.g. an unknown outcome after a crash
+);
+CREATE INDEX complaints_due ON complaints (state, next_attempt_ms);
+CREATE INDEX complaints_by_pair ON complaints (source_ip, recipient, created_ms);
+CREATE INDEX complaints_by_recipient ON complaints (recipient, sent_ms);
+CREATE TABLE incidents (
+    id              INTEGER PRIMARY KEY,
+    message         INTEGER NOT NULL REFERENCES messages (id),
+    complaint       INTEGER REFERENCES complaints (id), -- NULL when none was made
+    disposition     TEXT    NOT NULL,     -- reported, late, suppressed, no-contact
+    reason          TEXT,
+    recorded_ms     INTEGER NOT NULL,
+    source_ip       TEXT    NOT NULL,
+    arrival         INTEGER NOT NULL,     -- seconds since the epoch
+    original_id     TEXT,                 -- the reported message's Message-ID
+    mail_from       TEXT,
+    rcpt_to         TEXT,
+    detection       TEXT    NOT NULL,
+    reported_domain TEXT,
+    UNIQUE (message)                      -- a message is an incident once
+);
+CREATE INDEX incidents_by_complaint ON incidents (complaint);
+CREATE INDEX incidents_by_source ON incidents (source_ip, recorded_ms);
+CREATE TABLE deliveries (
+    id          INTEGER PRIMARY KEY,
+    complaint   INTEGER NOT NULL REFERENCES complaints (id),
+    started_ms  INTEGER NOT NULL,
+    finished_ms INTEGER,
+    transport   TEXT    NOT NULL,         -- the SMTP URL or the sendmail program
+    outcome     TEXT,                     -- sent, deferred, failed, unknown; NULL while running
+    code        INTEGER,                  -- the server's last reply code, or the exit status
+    detail      TEXT
+);
+CREATE INDEX deliveries_by_complaint ON deliveries (complaint);
 )sql"},
 }};
 
