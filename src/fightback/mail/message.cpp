@@ -31,14 +31,32 @@ struct ParserOptionsDeleter {
     void operator()(GMimeParserOptions* p) const { g_mime_parser_options_free(p); }
 };
 
-std::string_view trim_ends(std::string_view s)
+std::string_view trim_leading(std::string_view s)
 {
     while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
         s.remove_prefix(1);
-    while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ' ||
-                          s.back() == '\t'))
-        s.remove_suffix(1);
     return s;
+}
+
+// In place: a field's strings are made once, at their final capacity.
+void trim_trailing(std::string& s)
+{
+    std::size_t end = s.size();
+    while (end > 0 && (s[end - 1] == '\n' || s[end - 1] == '\r' || s[end - 1] == ' ' ||
+                       s[end - 1] == '\t'))
+        --end;
+    s.resize(end);
+}
+
+// The bytes of the continuation lines (led by WSP) that follow `pos`.
+std::size_t continuation_length(std::string_view all, std::size_t pos)
+{
+    std::size_t end = pos;
+    while (end < all.size() && (all[end] == ' ' || all[end] == '\t')) {
+        const auto nl = all.find('\n', end);
+        end = nl == std::string_view::npos ? all.size() : nl + 1;
+    }
+    return end - pos;
 }
 
 const char* warning_text(GMimeParserWarning code)
@@ -155,8 +173,8 @@ Expected<Message> Message::from_bytes(std::string bytes, const LoadLimits& limit
     }
     msg.split_header(limits.max_header_fields);
     for (auto& field : msg.m_headers) {
-        field.raw = std::string(trim_ends(field.raw));
-        field.unfolded = std::string(trim_ends(field.unfolded));
+        trim_trailing(field.raw);
+        trim_trailing(field.unfolded);
     }
     if (limits.headers_only)
         return msg;
@@ -191,6 +209,7 @@ void Message::split_header(std::size_t max_fields)
     bool nul_seen = false;
     HeaderField* current = nullptr;
     m_header_end = all.size();
+    m_headers.reserve(32); // most messages have fewer: the vector rarely moves its fields
     while (pos < all.size()) {
         auto nl = all.find('\n', pos);
         std::size_t next = nl == std::string_view::npos ? all.size() : nl + 1;
@@ -210,7 +229,9 @@ void Message::split_header(std::size_t max_fields)
             if (current) {
                 current->raw += '\n';
                 current->raw += content;
-                current->unfolded += content;
+                // Leading blanks are trimmed from the value, also where it starts on a
+                // continuation line.
+                current->unfolded += current->unfolded.empty() ? trim_leading(content) : content;
             } else if (!dropped) {
                 m_warnings.push_back("the header starts with a continuation line");
             }
@@ -244,9 +265,14 @@ void Message::split_header(std::size_t max_fields)
             continue;
         }
         std::string_view value = content.substr(content.find(':', name_end) + 1);
-        m_headers.push_back({std::string(content.substr(0, name_end)), std::string(value),
-                             std::string(value)});
-        current = &m_headers.back();
+        current = &m_headers.emplace_back();
+        current->name = content.substr(0, name_end);
+        // Room for the continuation lines too, so that appending them does not reallocate.
+        const std::size_t room = value.size() + continuation_length(all, next);
+        current->raw.reserve(room);
+        current->raw = trim_leading(value);
+        current->unfolded.reserve(room);
+        current->unfolded = trim_leading(value);
         pos = next;
     }
     if (current == nullptr && m_headers.empty())
