@@ -9,12 +9,12 @@ namespace {
 
 // Why a line with no readable sender address is not a handover, when we can tell; empty
 // when it looks like one we cannot read.
-std::string local_reason(const FromPart& part, std::string_view text)
+std::string local_reason(const FromPart& part, const ScannedLine& line)
 {
     const std::size_t n = part.units();
     if (n == 0)
         return {};
-    if (contains(text, "(LSMTP for "))
+    if (line.contains("(LSMTP for "))
         return "L-Soft LSMTP gateway line without a sender address";
     const std::string_view name = part.view(part.at(0));
     if (name == "Unknown/Local")
@@ -68,10 +68,11 @@ std::string local_reason(const FromPart& part, std::string_view text)
 }
 
 // `phrase` with a word boundary on both sides.
-bool has_phrase(std::string_view text, std::string_view phrase)
+bool has_phrase(const ScannedLine& line, std::string_view phrase)
 {
-    for (std::size_t at = text.find(phrase); at != std::string_view::npos;
-         at = text.find(phrase, at + 1)) {
+    const std::string_view text = line.text();
+    for (std::size_t at = line.find(phrase); at != std::string_view::npos;
+         at = line.find(phrase, at + 1)) {
         const std::size_t end = at + phrase.size();
         if ((at == 0 || !is_word_char(text[at - 1])) &&
             (end == text.size() || !is_word_char(text[end])))
@@ -81,10 +82,11 @@ bool has_phrase(std::string_view text, std::string_view phrase)
 }
 
 // Exim's "with local", "with local-esmtp", "with local-bsmtp": submission on the host itself.
-bool exim_local(std::string_view text)
+bool exim_local(const ScannedLine& line)
 {
-    for (std::size_t at = text.find("with local"); at != std::string_view::npos;
-         at = text.find("with local", at + 1)) {
+    const std::string_view text = line.text();
+    for (std::size_t at = line.find("with local"); at != std::string_view::npos;
+         at = line.find("with local", at + 1)) {
         if (at > 0 && text[at - 1] != ' ' && text[at - 1] != '(')
             continue;
         std::size_t end = at + 10;
@@ -120,7 +122,7 @@ std::optional<std::string_view> first_bracketed_ip(std::string_view text)
 SenderResult find_sender(const LineShape& shape)
 {
     const FromPart part(shape);
-    const std::string_view text = shape.line->text();
+    const ScannedLine& line = *shape.line;
     SenderResult result;
     result.ms_server = part.markers().ms_server;
 
@@ -131,7 +133,7 @@ SenderResult find_sender(const LineShape& shape)
     };
 
     // Lines SpamAssassin sets aside before it looks for any address.
-    if (has_phrase(text, "with local for"))
+    if (has_phrase(line, "with local for"))
         return skip("local delivery (with local): not a network handover");
     if (part.units() == 1) {
         const std::string_view name = part.view(part.at(0));
@@ -150,12 +152,12 @@ SenderResult find_sender(const LineShape& shape)
         part.view(part.at(0)) == "mail" && part.view(part.at(1)) == "pickup" &&
         part.view(part.at(2)) == "service")
         return skip("Microsoft pickup directory: local submission");
-    if (part.markers().exim && exim_local(text))
+    if (part.markers().exim && exim_local(line))
         return skip("Exim local submission (with local...): not a network handover");
 
     result.sender = part.read();
     // Fetchmail and getmail write "with POP3" / "with IMAP".
-    const bool fetch = contains(text, "with POP3") || contains(text, "with IMAP");
+    const bool fetch = line.contains("with POP3") || line.contains("with IMAP");
     if (fetch && !(result.sender && result.sender->strong)) {
         result.kind = HopKind::fetch;
         result.reason = "POP/IMAP fetch by a mail retriever";
@@ -170,12 +172,12 @@ SenderResult find_sender(const LineShape& shape)
         }
         return result;
     }
-    if (std::string reason = local_reason(part, text); !reason.empty())
+    if (std::string reason = local_reason(part, line); !reason.empty())
         return skip(std::move(reason));
-    if (exim_local(text))
+    if (exim_local(line))
         return skip("local submission (with local...): not a network handover");
     // Last resort, as in SpamAssassin: any bracketed address on the line.
-    if (const auto ip = first_bracketed_ip(text); ip && part.has_by()) {
+    if (const auto ip = first_bracketed_ip(line.text()); ip && part.has_by()) {
         Sender s;
         s.ip = *ip;
         if (part.size() > 0 && part.at(0).kind == Item::Kind::word)

@@ -25,15 +25,16 @@ std::string_view word_at(std::string_view text, std::size_t at)
 
 // RFC 3848 / RFC 6531 "...A" protocols, Earthlink/Exim's ASMTP, and the HTTP forms webmail
 // front ends write (SpamAssassin counts webmail as authenticated).
-std::optional<std::string> auth_by_protocol(std::string_view text)
+std::optional<std::string> auth_by_protocol(const ScannedLine& line)
 {
+    const std::string_view text = line.text();
     static constexpr std::array<std::string_view, 12> protocols = {
         "ESMTPA",    "ESMTPSA",    "LMTPA",     "LMTPSA", "UTF8SMTPA", "UTF8SMTPSA",
         "UTF8LMTPA", "UTF8LMTPSA", "ASMTP",     "HTTP",   "HTTPS",     "HTTPU"};
-    if (!contains(text, " by "))
+    if (!line.contains(" by "))
         return std::nullopt;
-    for (std::size_t at = ifind(text, " with "); at != std::string_view::npos;
-         at = ifind(text, " with ", at + 1)) {
+    for (std::size_t at = line.ifind(" with "); at != std::string_view::npos;
+         at = line.ifind(" with ", at + 1)) {
         std::string_view word = word_at(text, at + 6);
         if (const auto semi = word.find(';'); semi != std::string_view::npos)
             word = word.substr(0, semi);
@@ -104,13 +105,14 @@ bool is_gmail_submission_id(std::string_view id)
     return false;
 }
 
-std::optional<std::string> auth_gmail(std::string_view text)
+std::optional<std::string> auth_gmail(const ScannedLine& line)
 {
+    const std::string_view text = line.text();
     constexpr std::string_view marker = " by mx.google.com with ESMTPS id ";
-    const auto at = text.find(marker);
+    const auto at = line.find(marker);
     if (at == std::string_view::npos || !is_gmail_submission_id(text.substr(at + marker.size())))
         return std::nullopt;
-    const auto v = text.find("(version=");
+    const auto v = line.find("(version=");
     if (v == std::string_view::npos)
         return std::nullopt;
     const std::string_view version = word_at(text, v + 9);
@@ -125,14 +127,15 @@ std::optional<std::string> auth_gmail(std::string_view text)
 }
 
 // Courier (and qmail patches): "... [192.0.2.1]) (AUTH: LOGIN user) by ...".
-std::optional<std::string> auth_courier(std::string_view text)
+std::optional<std::string> auth_courier(const ScannedLine& line)
 {
+    const std::string_view text = line.text();
     static constexpr std::array<std::string_view, 4> methods = {"LOGIN", "PLAIN", "DIGEST-MD5",
                                                                 "CRAM-MD5"};
     if (!text.starts_with("from "))
         return std::nullopt;
-    for (std::size_t at = text.find(" (AUTH: "); at != std::string_view::npos;
-         at = text.find(" (AUTH: ", at + 1)) {
+    for (std::size_t at = line.find(" (AUTH: "); at != std::string_view::npos;
+         at = line.find(" (AUTH: ", at + 1)) {
         if (at < 2 || !(text.substr(at - 2, 2) == "])" || text.substr(at - 2, 2) == ")]"))
             continue;
         const std::size_t m = at + 8;
@@ -154,9 +157,10 @@ std::optional<std::string> auth_courier(std::string_view text)
 
 // Sendmail "(authenticated bits=0)", MDaemon, webmail and others: a comment saying
 // "authenticated" somewhere after the closing of the sender's address comment.
-std::optional<std::string> auth_comment(std::string_view text)
+std::optional<std::string> auth_comment(const ScannedLine& line)
 {
-    if (!contains(text, "authenticated") || !text.starts_with("from "))
+    const std::string_view text = line.text();
+    if (!line.contains("authenticated") || !text.starts_with("from "))
         return std::nullopt;
     // The earliest end of "]) ", "] (...)) " or ")] " leaves the most room for the rest.
     std::size_t anchor_end = std::string_view::npos;
@@ -220,11 +224,12 @@ std::optional<std::string> auth_gmx(const LineShape& shape)
 }
 
 // Critical Path: "by host (4.5.123) (authenticated as user) id ...".
-std::optional<std::string> auth_critical_path(std::string_view text)
+std::optional<std::string> auth_critical_path(const ScannedLine& line)
 {
+    const std::string_view text = line.text();
     constexpr std::string_view marker = " (authenticated as ";
-    for (std::size_t at = text.find(marker); at != std::string_view::npos;
-         at = text.find(marker, at + 1)) {
+    for (std::size_t at = line.find(marker); at != std::string_view::npos;
+         at = line.find(marker, at + 1)) {
         if (at == 0 || text[at - 1] != ')')
             continue;
         const auto open = text.rfind('(', at - 1);
@@ -266,11 +271,12 @@ std::optional<std::string> auth_critical_path(std::string_view text)
 
 // Postfix with smtpd_sasl_authenticated_header: "(Authenticated sender: user) by host
 // (Postfix) with ...". mail_name may rename "Postfix".
-std::optional<std::string> auth_postfix(std::string_view text)
+std::optional<std::string> auth_postfix(const ScannedLine& line)
 {
+    const std::string_view text = line.text();
     constexpr std::string_view marker = ") (Authenticated sender: ";
-    for (std::size_t at = text.find(marker); at != std::string_view::npos;
-         at = text.find(marker, at + 1)) {
+    for (std::size_t at = line.find(marker); at != std::string_view::npos;
+         at = line.find(marker, at + 1)) {
         const std::size_t u = at + marker.size();
         const std::string_view user = word_at(text, u);
         if (user.size() < 2 || user.back() != ')')
@@ -293,13 +299,13 @@ std::optional<std::string> auth_postfix(std::string_view text)
     return std::nullopt;
 }
 
-std::optional<std::string> auth_communigate(std::string_view text)
+std::optional<std::string> auth_communigate(const ScannedLine& line)
 {
-    if (!contains(text, " (account "))
+    if (!line.contains(" (account "))
         return std::nullopt;
-    for (std::size_t at = text.find("CommuniGate Pro "); at != std::string_view::npos;
-         at = text.find("CommuniGate Pro ", at + 1)) {
-        const std::string_view next = text.substr(at + 16);
+    for (std::size_t at = line.find("CommuniGate Pro "); at != std::string_view::npos;
+         at = line.find("CommuniGate Pro ", at + 1)) {
+        const std::string_view next = line.rest(at + 16);
         for (std::string_view p : {"HTTP", "SMTP", "XIMSS", "IMAP"})
             if (next.starts_with(p))
                 return std::string("Communigate");
@@ -307,10 +313,11 @@ std::optional<std::string> auth_communigate(std::string_view text)
     return std::nullopt;
 }
 
-std::optional<std::string> auth_exchange_dav(std::string_view text)
+std::optional<std::string> auth_exchange_dav(const ScannedLine& line)
 {
+    const std::string_view text = line.text();
     constexpr std::string_view marker = " with Microsoft Exchange Server HTTP-DAV";
-    const auto at = text.find(marker);
+    const auto at = line.find(marker);
     if (at == std::string_view::npos)
         return std::nullopt;
     const std::size_t after = at + marker.size();
@@ -320,12 +327,13 @@ std::optional<std::string> auth_exchange_dav(std::string_view text)
 }
 
 // United Internet and others: "(via HTTP)".
-std::optional<std::string> auth_via_http(std::string_view text)
+std::optional<std::string> auth_via_http(const ScannedLine& line)
 {
-    if (!contains(text, " by "))
+    const std::string_view text = line.text();
+    if (!line.contains(" by "))
         return std::nullopt;
-    for (std::size_t at = ifind(text, " (via HTTP"); at != std::string_view::npos;
-         at = ifind(text, " (via HTTP", at + 1)) {
+    for (std::size_t at = line.ifind(" (via HTTP"); at != std::string_view::npos;
+         at = line.ifind(" (via HTTP", at + 1)) {
         const std::size_t p = at + 10;
         // HTTP followed by at most one more character, then ")" and a word end.
         for (std::size_t extra = 0; extra <= 1; ++extra) {
@@ -346,26 +354,26 @@ std::optional<std::string> auth_via_http(std::string_view text)
 
 std::optional<std::string> find_auth(const LineShape& shape)
 {
-    const std::string_view text = shape.line->text();
-    if (auto a = auth_by_protocol(text))
+    const ScannedLine& line = *shape.line;
+    if (auto a = auth_by_protocol(line))
         return a;
-    if (auto a = auth_gmail(text))
+    if (auto a = auth_gmail(line))
         return a;
-    if (auto a = auth_courier(text))
+    if (auto a = auth_courier(line))
         return a;
-    if (auto a = auth_comment(text))
+    if (auto a = auth_comment(line))
         return a;
     if (auto a = auth_gmx(shape))
         return a;
-    if (auto a = auth_critical_path(text))
+    if (auto a = auth_critical_path(line))
         return a;
-    if (auto a = auth_postfix(text))
+    if (auto a = auth_postfix(line))
         return a;
-    if (auto a = auth_communigate(text))
+    if (auto a = auth_communigate(line))
         return a;
-    if (auto a = auth_exchange_dav(text))
+    if (auto a = auth_exchange_dav(line))
         return a;
-    return auth_via_http(text);
+    return auth_via_http(line);
 }
 
 std::size_t date_cut(std::string_view text)
@@ -423,14 +431,15 @@ std::size_t date_cut(std::string_view text)
     return p;
 }
 
-std::optional<std::string> find_envelope_sender(std::string_view text)
+std::optional<std::string> find_envelope_sender(const ScannedLine& line)
 {
+    const std::string_view text = line.text();
     // The leftmost of the three markers wins, as in SpamAssassin's alternation.
     std::size_t best = std::string_view::npos;
     std::size_t value_at = 0;
     auto consider = [&](std::string_view marker, std::string_view separators) {
-        for (std::size_t at = ifind(text, marker); at != std::string_view::npos && at < best;
-             at = ifind(text, marker, at + 1)) {
+        for (std::size_t at = line.ifind(marker); at != std::string_view::npos && at < best;
+             at = line.ifind(marker, at + 1)) {
             std::size_t p = at + marker.size();
             if (p < text.size() && separators.find(text[p]) != std::string_view::npos) {
                 best = at;
@@ -461,10 +470,11 @@ std::optional<std::string> find_envelope_sender(std::string_view text)
     return clean(value);
 }
 
-std::optional<std::string> find_queue_id(std::string_view text)
+std::optional<std::string> find_queue_id(const ScannedLine& line)
 {
-    for (std::size_t at = text.find(" id "); at != std::string_view::npos;
-         at = text.find(" id ", at + 1)) {
+    const std::string_view text = line.text();
+    for (std::size_t at = line.find(" id "); at != std::string_view::npos;
+         at = line.find(" id ", at + 1)) {
         std::size_t p = at + 4;
         if (p < text.size() && text[p] == '<')
             ++p;

@@ -6,7 +6,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <vector>
 
 #include "fightback/trace/received_scan.hpp"
 
@@ -15,7 +14,7 @@ namespace fightback::trace::detail {
 // Where the parser found the keywords of a line, so the finders need not look again.
 struct LineShape {
     const ScannedLine* line = nullptr;
-    std::vector<Item> items;          // top-level items
+    ItemList items;                   // top-level items, in the line's arena
     std::size_t from_end = 0;         // index in items of the `by` keyword (or items.size())
     std::optional<std::size_t> by_at; // index of the `by` keyword
     // Where the date SpamAssassin cuts off begins (the line's length when it cuts nothing).
@@ -32,10 +31,10 @@ std::size_t date_cut(std::string_view text);
 std::optional<std::string> find_auth(const LineShape& shape);
 
 // The envelope sender in "envelope-from <...>", "(envelope-sender <...>)", "return-path ...".
-std::optional<std::string> find_envelope_sender(std::string_view text);
+std::optional<std::string> find_envelope_sender(const ScannedLine& line);
 
 // The first " id <value>" of three characters or more.
-std::optional<std::string> find_queue_id(std::string_view text);
+std::optional<std::string> find_queue_id(const ScannedLine& line);
 
 // A copy fit to store: control characters (NUL among them) become '?'.
 std::string clean(std::string_view text);

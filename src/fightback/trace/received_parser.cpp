@@ -85,7 +85,7 @@ std::optional<std::int64_t> date_of(const LineShape& shape)
 
 // Lines that do not start with a from-part: by-only lines, qmail's "(qmail N invoked ...)",
 // list managers and filters that note themselves.
-std::string no_from_reason(const ScannedLine& line, const std::vector<Item>& items)
+std::string no_from_reason(const ScannedLine& line, std::span<const Item> items)
 {
     if (items.empty())
         return "empty value";
@@ -152,9 +152,9 @@ Hop parse_paren_from(const LineShape& shape, Hop hop)
 Hop parse_received(std::string_view value)
 {
     const ScannedLine line(value, max_received_length);
-    LineShape shape;
-    shape.line = &line;
-    shape.items = line.split();
+    // Made with its items so that they stay in the line's arena.
+    LineShape shape{.line = &line, .items = line.split(), .from_end = 0, .by_at = {},
+                    .effective_end = 0};
     const auto& items = shape.items;
     const std::string_view text = line.text();
 
@@ -189,7 +189,7 @@ Hop parse_received(std::string_view value)
         hop.by = clean(line.view(items[*shape.by_at + 1]));
     hop.protocol = protocol_of(shape);
     hop.for_addr = recipient_of(shape);
-    hop.id = find_queue_id(text);
+    hop.id = find_queue_id(line);
     hop.date = date_of(shape);
 
     if (!from_word && !paren_from) {
@@ -206,7 +206,7 @@ Hop parse_received(std::string_view value)
         note_cut(hop);
         return hop;
     }
-    hop.envfrom = find_envelope_sender(text);
+    hop.envfrom = find_envelope_sender(line);
 
     const SenderResult found = find_sender(shape);
     if (found.sender)

@@ -1,20 +1,56 @@
 // The Received scanner: white-space folding, the split into words / comments / semicolons,
-// and the IP-literal predicates. Every loop here advances monotonically over the line, so
-// the cost stays linear in its (already bounded) length whatever the input looks like.
+// the line searches, and the IP-literal predicates. Every loop here advances monotonically
+// over the line, so the cost stays linear in its (already bounded) length whatever the input
+// looks like.
 #include "fightback/trace/received_scan.hpp"
 
+#include <algorithm>
 #include <cstring>
-#include <limits>
 
 namespace fightback::trace::detail {
 namespace {
 
-constexpr std::uint32_t no_partner = std::numeric_limits<std::uint32_t>::max();
+// How the fold sees a character. Spaces are Perl's \s, which is what SpamAssassin folds on:
+// space, \t \n \v \f \r; NUL and other controls are left alone.
+enum class CharClass : std::uint8_t { plain, space, paren };
 
-// Perl's \s, which is what SpamAssassin folds on; NUL and other controls are left alone.
-bool is_fold_space(char c)
+constexpr auto char_classes = [] {
+    std::array<CharClass, 256> classes{};
+    for (unsigned char c : {' ', '\t', '\n', '\v', '\f', '\r'})
+        classes[c] = CharClass::space;
+    classes['('] = classes[')'] = CharClass::paren;
+    return classes;
+}();
+
+CharClass class_of(char c)
 {
-    return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v';
+    return char_classes[static_cast<unsigned char>(c)];
+}
+
+// ascii_lower as a table: the line's lower-case copy takes one load a character.
+constexpr auto lower_case = [] {
+    std::array<unsigned char, 256> table{};
+    for (std::size_t c = 0; c < table.size(); ++c)
+        table[c] = static_cast<unsigned char>(ascii_lower(static_cast<char>(c)));
+    return table;
+}();
+
+unsigned char folded(char c)
+{
+    return lower_case[static_cast<unsigned char>(c)];
+}
+
+// The characters the word scan of split() must look at; a table, as nearly all are not.
+constexpr auto word_stops = [] {
+    std::array<bool, 256> stops{};
+    for (unsigned char c : {' ', ';', '(', '['})
+        stops[c] = true;
+    return stops;
+}();
+
+bool stops_word(char c)
+{
+    return word_stops[static_cast<unsigned char>(c)];
 }
 
 bool is_hex(char c)
@@ -111,33 +147,6 @@ bool iends_with(std::string_view text, std::string_view suffix)
            iequals(text.substr(text.size() - suffix.size()), suffix);
 }
 
-std::size_t ifind(std::string_view text, std::string_view needle, std::size_t from)
-{
-    if (needle.empty())
-        return from <= text.size() ? from : std::string_view::npos;
-    if (needle.size() > text.size())
-        return std::string_view::npos;
-    // Hot: called for every marker on every line. Look for the first character in either case
-    // with memchr, then compare the rest.
-    const char lower = ascii_lower(needle[0]);
-    const char upper = (lower >= 'a' && lower <= 'z') ? static_cast<char>(lower - 'a' + 'A') : lower;
-    const std::size_t last = text.size() - needle.size();
-    const std::string_view tail = needle.substr(1);
-    for (std::size_t i = from; i <= last; ++i) {
-        const char* lo = static_cast<const char*>(std::memchr(text.data() + i, lower, last - i + 1));
-        const char* up = lower == upper ? nullptr
-                                        : static_cast<const char*>(
-                                              std::memchr(text.data() + i, upper, last - i + 1));
-        const char* hit = !lo ? up : !up ? lo : std::min(lo, up);
-        if (!hit)
-            return std::string_view::npos;
-        i = static_cast<std::size_t>(hit - text.data());
-        if (iequals(text.substr(i + 1, tail.size()), tail))
-            return i;
-    }
-    return std::string_view::npos;
-}
-
 bool contains(std::string_view text, std::string_view needle)
 {
     return text.find(needle) != std::string_view::npos;
@@ -211,20 +220,43 @@ ScannedLine::ScannedLine(std::string_view value, std::size_t limit)
         value = value.substr(0, limit);
         m_cut = true;
     }
-    // Written through a pointer into a buffer of the input's size: the fold only shrinks.
+    // Runs of non-space characters are copied whole, one space between them (the fold only
+    // shrinks, so the buffer is sized once). Parens are paired on the way with a stack, so that
+    // hostile runs of unbalanced parens stay linear.
     m_text.resize(value.size());
-    char* out = m_text.data();
-    char* const first = out;
-    bool pending_space = false;
-    for (char c : value) {
-        if (is_fold_space(c)) {
-            pending_space = out != first;
-            continue;
+    char* const first = m_text.data();
+    char* out = first;
+    std::pmr::vector<std::uint32_t> open(&m_arena); // indices into m_parens
+    auto note_paren = [&](char c) {
+        const auto at = static_cast<std::uint32_t>(out - first);
+        if (c == '(') {
+            open.push_back(static_cast<std::uint32_t>(m_parens.size()));
+            m_parens.push_back({at, no_partner});
+        } else if (!open.empty()) {
+            m_parens[open.back()].close = at;
+            open.pop_back();
         }
-        if (pending_space)
+    };
+    const std::size_t n = value.size();
+    std::size_t i = 0;
+    for (;;) {
+        while (i < n && class_of(value[i]) == CharClass::space)
+            ++i;
+        if (i == n)
+            break;
+        if (out != first)
             *out++ = ' ';
-        pending_space = false;
-        *out++ = c;
+        while (i < n && class_of(value[i]) != CharClass::space) {
+            const std::size_t run = i;
+            while (i < n && class_of(value[i]) == CharClass::plain)
+                ++i;
+            std::memcpy(out, value.data() + run, i - run);
+            out += i - run;
+            if (i < n && class_of(value[i]) == CharClass::paren) {
+                note_paren(value[i]);
+                *out++ = value[i++];
+            }
+        }
     }
     m_text.resize(static_cast<std::size_t>(out - first));
     // SpamAssassin drops "invalid" semicolons at the very end, one optional space each.
@@ -234,29 +266,94 @@ ScannedLine::ScannedLine(std::string_view value, std::size_t limit)
             m_text.pop_back();
     }
 
-    m_partner.assign(m_text.size(), no_partner);
-    std::vector<std::uint32_t> open;
-    for (std::size_t i = 0; i < m_text.size(); ++i) {
-        if (m_text[i] == '(') {
-            open.push_back(static_cast<std::uint32_t>(i));
-        } else if (m_text[i] == ')' && !open.empty()) {
-            m_partner[open.back()] = static_cast<std::uint32_t>(i);
-            open.pop_back();
-        }
+    // The lower-case copy and the pair filter, in one tight pass.
+    m_lower.resize(m_text.size());
+    unsigned char previous = 0;
+    for (std::size_t k = 0; k < m_text.size(); ++k) {
+        const unsigned char lower = folded(m_text[k]);
+        m_lower[k] = static_cast<char>(lower);
+        m_pairs[pair_slot(previous, lower)] = true;
+        previous = lower;
     }
 }
 
-std::vector<Item> ScannedLine::split(std::size_t begin, std::size_t end) const
+std::uint32_t ScannedLine::partner(std::size_t open) const
 {
-    std::vector<Item> items;
+    const auto it = std::ranges::lower_bound(m_parens, open, {}, &Paren::open);
+    return it != m_parens.end() && it->open == open ? it->close : no_partner;
+}
+
+bool ScannedLine::may_contain(std::string_view needle) const
+{
+    for (std::size_t i = 1; i < needle.size(); ++i) {
+        if (!m_pairs[pair_slot(folded(needle[i - 1]), folded(needle[i]))])
+            return false;
+    }
+    return true;
+}
+
+namespace {
+
+// memmem builds a shift table on every call, which costs more than the search itself on a line
+// of a few hundred bytes. Instead: memchr for the needle's first character that is not a space
+// (spaces are everywhere on a folded line), and compare around each hit.
+std::size_t search(std::string_view text, std::string_view needle, std::size_t from)
+{
+    if (from > text.size() || needle.size() > text.size() - from)
+        return std::string_view::npos;
+    if (needle.empty())
+        return from;
+    const std::size_t anchor = std::min(needle.find_first_not_of(' '), needle.size() - 1);
+    const char* p = text.data() + from + anchor;
+    // The anchor of the last place the needle fits.
+    const char* const last = text.data() + text.size() - needle.size() + anchor;
+    while (p <= last) {
+        p = static_cast<const char*>(
+            std::memchr(p, needle[anchor], static_cast<std::size_t>(last - p) + 1));
+        if (!p)
+            break;
+        const char* const start = p - anchor;
+        if (std::memcmp(start, needle.data(), needle.size()) == 0)
+            return static_cast<std::size_t>(start - text.data());
+        ++p;
+    }
+    return std::string_view::npos;
+}
+
+} // namespace
+
+std::size_t ScannedLine::find(std::string_view needle, std::size_t from) const
+{
+    if (!may_contain(needle))
+        return std::string_view::npos;
+    return search(m_text, needle, from);
+}
+
+std::size_t ScannedLine::ifind(std::string_view needle, std::size_t from) const
+{
+    // The needles are short literals of the recognisers; 64 characters is room enough.
+    std::array<char, 64> lowered;
+    if (!may_contain(needle) || needle.size() > lowered.size())
+        return std::string_view::npos;
+    for (std::size_t i = 0; i < needle.size(); ++i)
+        lowered[i] = ascii_lower(needle[i]);
+    return search(m_lower, std::string_view(lowered.data(), needle.size()), from);
+}
+
+ItemList ScannedLine::split(std::size_t begin, std::size_t end) const
+{
+    ItemList items(&m_arena);
     end = std::min(end, m_text.size());
+    // About one item per word of six characters: most splits never grow.
+    items.reserve((end - std::min(begin, end)) / 6 + 2);
     std::size_t pos = begin;
     bool space_before = true;
     // No ']' can be found before this offset: a later '[' need not look again. Keeps a run of
     // '[' linear.
     std::size_t no_close_before = begin;
     auto pair_inside = [&](std::size_t at) {
-        return m_partner[at] != no_partner && m_partner[at] < end;
+        const std::uint32_t close = partner(at);
+        return close != no_partner && close < end;
     };
     while (pos < end) {
         const char c = m_text[pos];
@@ -267,18 +364,22 @@ std::vector<Item> ScannedLine::split(std::size_t begin, std::size_t end) const
         }
         Item item;
         item.glued = !space_before;
-        item.begin = pos;
+        item.begin = static_cast<std::uint32_t>(pos);
         space_before = false;
         if (c == '(' && pair_inside(pos)) {
             item.kind = Item::Kind::comment;
-            item.end = m_partner[pos] + 1;
+            item.end = partner(pos) + 1;
         } else if (c == ';') {
             item.kind = Item::Kind::semicolon;
-            item.end = pos + 1;
+            item.end = static_cast<std::uint32_t>(pos + 1);
         } else {
             std::size_t q = pos;
             while (q < end) {
                 const char ch = m_text[q];
+                if (!stops_word(ch)) {
+                    ++q;
+                    continue;
+                }
                 if (ch == ' ' || ch == ';' || (ch == '(' && pair_inside(q)))
                     break;
                 if (ch == '[' && q >= no_close_before) {
@@ -295,7 +396,7 @@ std::vector<Item> ScannedLine::split(std::size_t begin, std::size_t end) const
                 ++q;
             }
             item.kind = Item::Kind::word;
-            item.end = q;
+            item.end = static_cast<std::uint32_t>(q);
         }
         pos = item.end;
         items.push_back(item);

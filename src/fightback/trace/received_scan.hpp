@@ -4,9 +4,12 @@
 // them, case-insensitive compares). Internal to trace/; nothing here allocates per character.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
+#include <memory_resource>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -18,63 +21,101 @@ namespace fightback::trace::detail {
 struct Item {
     enum class Kind : std::uint8_t { word, comment, semicolon };
     Kind kind = Kind::word;
-    bool glued = false;    // no space between this item and the one before it
-    std::size_t begin = 0; // offset of the first character (the '(' of a comment)
-    std::size_t end = 0;   // one past the last character (past the ')' of a comment)
+    bool glued = false;      // no space between this item and the one before it
+    std::uint32_t begin = 0; // offset of the first character (the '(' of a comment)
+    std::uint32_t end = 0;   // one past the last character (past the ')' of a comment)
 };
 
-// A folded line and the paren pairs in it. Items hold offsets, so the line must outlive them.
+// Items live in their line's arena, as does everything else a line's parse makes.
+using ItemList = std::pmr::vector<Item>;
+
+// A folded line, the paren pairs in it, and what it takes to search it quickly. Items hold
+// offsets, so the line must outlive them.
 class ScannedLine {
 public:
     // Folds runs of white space to one space, trims, and drops trailing semicolons (as
     // SpamAssassin does before it looks at a line). Input longer than `limit` is cut first.
     ScannedLine(std::string_view value, std::size_t limit);
+    ScannedLine(const ScannedLine&) = delete;
+    ScannedLine& operator=(const ScannedLine&) = delete;
 
-    const std::string& text() const { return m_text; }
+    std::string_view text() const { return m_text; }
     bool was_cut() const { return m_cut; }
 
     // Top-level items of text()[begin, end).
-    std::vector<Item> split(std::size_t begin, std::size_t end) const;
-    std::vector<Item> split() const { return split(0, m_text.size()); }
+    ItemList split(std::size_t begin, std::size_t end) const;
+    ItemList split() const { return split(0, m_text.size()); }
     // The items inside a comment (without its parens).
-    std::vector<Item> split_inside(const Item& comment) const
+    ItemList split_inside(const Item& comment) const
     {
         return split(comment.begin + 1, comment.end - 1);
     }
 
     std::string_view view(const Item& item) const
     {
-        return std::string_view(m_text).substr(item.begin, item.end - item.begin);
+        return text().substr(item.begin, item.end - item.begin);
     }
     // A comment's inside, or a word itself.
     std::string_view inner(const Item& item) const
     {
         if (item.kind == Item::Kind::comment)
-            return std::string_view(m_text).substr(item.begin + 1, item.end - item.begin - 2);
+            return text().substr(item.begin + 1, item.end - item.begin - 2);
         return view(item);
     }
     // Everything from `offset` to the end of the line.
     std::string_view rest(std::size_t offset) const
     {
-        return offset >= m_text.size() ? std::string_view{}
-                                       : std::string_view(m_text).substr(offset);
+        return offset >= m_text.size() ? std::string_view{} : text().substr(offset);
+    }
+
+    // Searches of the whole line, from `from` on; npos when absent. A line is searched for
+    // some forty markers, nearly all of them absent: the pair filter answers most of those
+    // without reading the line.
+    std::size_t find(std::string_view needle, std::size_t from = 0) const;
+    // Case-insensitive (ASCII).
+    std::size_t ifind(std::string_view needle, std::size_t from = 0) const;
+    bool contains(std::string_view needle) const
+    {
+        return find(needle) != std::string_view::npos;
     }
 
 private:
-    std::string m_text;
-    // For each '(' with a partner, the offset of its ')'; npos elsewhere. Found once with a
-    // stack so that hostile runs of unbalanced parens stay linear.
-    std::vector<std::uint32_t> m_partner;
+    struct Paren {
+        std::uint32_t open;
+        std::uint32_t close; // no_partner when unbalanced
+    };
+    static constexpr std::uint32_t no_partner = UINT32_MAX;
+    // The offset of the ')' that closes the '(' at `open`, or no_partner.
+    std::uint32_t partner(std::size_t open) const;
+    // False when some adjacent pair of the needle's characters (case folded) is nowhere on
+    // the line, so the needle cannot be there either.
+    bool may_contain(std::string_view needle) const;
+    static std::size_t pair_slot(unsigned char a, unsigned char b)
+    {
+        return ((std::size_t{a} << 5) ^ b) % 1024;
+    }
+
+    // One arena per line: the small vectors its parse makes cost no malloc, and a typical line
+    // fits in the inline buffer. Declared first: the members below allocate from it.
+    std::array<std::byte, 4096> m_buffer;
+    mutable std::pmr::monotonic_buffer_resource m_arena{m_buffer.data(), m_buffer.size()};
+    std::pmr::string m_text{&m_arena};
+    std::pmr::string m_lower{&m_arena}; // m_text in ASCII lower case, for ifind
+    // Each '(' in order of its offset, with its partner.
+    std::pmr::vector<Paren> m_parens{&m_arena};
+    // The case-folded pairs of adjacent characters on the line, hashed to 1024 slots (a byte
+    // each: a store per character is cheaper to fill than a bit).
+    std::array<bool, 1024> m_pairs{};
     bool m_cut = false;
 };
 
 // --- text helpers ---------------------------------------------------------------------------
 
-inline char ascii_lower(char c)
+constexpr char ascii_lower(char c)
 {
     return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
 }
-inline bool iequals(std::string_view a, std::string_view b)
+constexpr bool iequals(std::string_view a, std::string_view b)
 {
     if (a.size() != b.size())
         return false;
@@ -85,8 +126,7 @@ inline bool iequals(std::string_view a, std::string_view b)
 }
 bool istarts_with(std::string_view text, std::string_view prefix);
 bool iends_with(std::string_view text, std::string_view suffix);
-// Case-insensitive search; npos when absent.
-std::size_t ifind(std::string_view text, std::string_view needle, std::size_t from = 0);
+// For short texts (a word, a comment); whole lines have ScannedLine::find.
 bool contains(std::string_view text, std::string_view needle);
 bool is_digit(char c);
 // [A-Za-z0-9_], what a regex \w matches in ASCII.

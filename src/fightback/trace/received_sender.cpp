@@ -8,19 +8,19 @@
 
 namespace fightback::trace::detail {
 
-Markers markers_of(std::string_view text)
+Markers markers_of(const ScannedLine& line)
 {
     Markers m;
     // Checked in SpamAssassin's order: only the first family that matches counts.
-    if (contains(text, " SMTPSVC"))
+    if (line.contains(" SMTPSVC"))
         m.smtpsvc = true;
-    else if (contains(text, " with Microsoft SMTP Server") || contains(text, " with mapi id "))
+    else if (line.contains(" with Microsoft SMTP Server") || line.contains(" with mapi id "))
         m.ms_server = true;
-    else if (contains(text, "Exim"))
+    else if (line.contains("Exim"))
         m.exim = true;
-    else if (contains(text, " (Postfix) with"))
+    else if (line.contains(" (Postfix) with"))
         m.postfix = true;
-    m.domino = contains(text, " (Lotus Domino ");
+    m.domino = line.contains(" (Lotus Domino ");
     return m;
 }
 
@@ -56,7 +56,7 @@ std::optional<std::string_view> address_in_brackets(std::string_view word)
 }
 
 // The helo=, ident= values Exim writes after the address.
-void read_exim_extras(const FromPart& part, const std::vector<Item>& words, std::size_t from,
+void read_exim_extras(const FromPart& part, std::span<const Item> words, std::size_t from,
                       Sender& s)
 {
     for (std::size_t i = from; i < words.size(); ++i) {
@@ -72,7 +72,7 @@ void read_exim_extras(const FromPart& part, const std::vector<Item>& words, std:
     }
 }
 
-bool is_helo_comment(const FromPart& part, const std::vector<Item>& words)
+bool is_helo_comment(const FromPart& part, std::span<const Item> words)
 {
     if (words.empty() || words.size() > 2 || words[0].kind != Item::Kind::word)
         return false;
@@ -203,7 +203,7 @@ std::optional<Sender> FromPart::from_glued(std::string_view name, const Item& co
     s.ip = addr;
     s.rdns = name;
     s.looked_up_dns = name != "UNKNOWN";
-    if (words.size() == 3 && is_helo_comment(*this, {words[1], words[2]}))
+    if (words.size() == 3 && is_helo_comment(*this, std::span(words).subspan(1, 2)))
         s.helo = view(words[2]);
     // Obtuse smtpd: `host(ip), claiming to be "helo" via SMTP by ...`
     const std::string_view after = m_line.rest(comment.end);
@@ -258,7 +258,7 @@ std::optional<Sender> FromPart::from_name(std::string_view name) const
             read_exim_extras(*this, words, 0, s);
             // CommuniGate: "(account user HELO name)"
             for (std::size_t i = 0; i + 1 < words.size(); ++i)
-                if (is_helo_comment(*this, {words[i], words[i + 1]}) && !s.helo_given) {
+                if (is_helo_comment(*this, std::span(words).subspan(i, 2)) && !s.helo_given) {
                     s.helo = view(words[i + 1]);
                     s.helo_given = true;
                 }
@@ -306,10 +306,9 @@ bool FromPart::name_ip_accepted() const
                                            (c[0] >= 'A' && c[0] <= 'Z'));
         return letter && with_follows;
     }
-    const std::string_view text = m_line.text();
-    return (contains(text, " (SquirrelMail authenticated user ") ||
-            contains(text, " (NaSMail authenticated user ")) &&
-           contains(text, " with HTTP");
+    return (m_line.contains(" (SquirrelMail authenticated user ") ||
+            m_line.contains(" (NaSMail authenticated user ")) &&
+           m_line.contains(" with HTTP");
 }
 
 // SquirrelMail behind a proxy: "from proxy ([ip1]) (proxying for ip2) (SquirrelMail
@@ -318,9 +317,8 @@ bool FromPart::name_ip_accepted() const
 // name is short. We name the proxied client whenever the line gives one.
 std::optional<Sender> FromPart::squirrelmail_client() const
 {
-    const std::string_view text = m_line.text();
-    if (!contains(text, " (SquirrelMail authenticated user ") &&
-        !contains(text, " (NaSMail authenticated user "))
+    if (!m_line.contains(" (SquirrelMail authenticated user ") &&
+        !m_line.contains(" (NaSMail authenticated user "))
         return std::nullopt;
     if (!m_shape.by_at || !after_by(1) || !after_by_is_word(2, "with"))
         return std::nullopt;
@@ -335,6 +333,7 @@ std::optional<Sender> FromPart::squirrelmail_client() const
             return s;
         }
     }
+    const std::string_view text = m_line.text();
     const std::size_t by_begin = m_items[*m_shape.by_at].begin;
     auto ip_char = [](char c) {
         return is_digit(c) || c == '.' || c == ':' || (c >= 'a' && c <= 'f') ||

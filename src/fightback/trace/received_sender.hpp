@@ -6,7 +6,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <vector>
 
 #include "fightback/trace/hop.hpp"
 #include "fightback/trace/received_fields.hpp"
@@ -41,7 +40,7 @@ struct Markers {
     bool domino = false;
 };
 
-Markers markers_of(std::string_view text);
+Markers markers_of(const ScannedLine& line);
 
 // The from-part of a line (the items between "from" and "by") and the readers for the
 // places an MTA may have written the sender's address in it.
@@ -49,7 +48,7 @@ class FromPart {
 public:
     explicit FromPart(const LineShape& shape)
         : m_shape(shape), m_line(*shape.line), m_items(shape.items),
-          m_markers(markers_of(shape.line->text()))
+          m_markers(markers_of(*shape.line))
     {
     }
 
@@ -58,7 +57,7 @@ public:
     const Item& at(std::size_t i) const { return m_items[1 + i]; }
     std::string_view view(const Item& item) const { return m_line.view(item); }
     std::string_view inner(const Item& item) const { return m_line.inner(item); }
-    std::vector<Item> inside(const Item& comment) const { return m_line.split_inside(comment); }
+    ItemList inside(const Item& comment) const { return m_line.split_inside(comment); }
 
     bool has_by() const { return m_shape.by_at.has_value(); }
     // The item `offset` places after the `by` keyword (1 = the host).
@@ -103,7 +102,7 @@ private:
 
     const LineShape& m_shape;
     const ScannedLine& m_line;
-    const std::vector<Item>& m_items;
+    const ItemList& m_items;
     Markers m_markers;
 };
 
