@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "fightback/trace/received_scan.hpp"
 #include "fightback/trace/trace.hpp"
 
 namespace fightback::trace {
@@ -15,11 +16,18 @@ namespace {
 constexpr std::int64_t date_slack = 3600;
 constexpr std::int64_t future_slack = 24 * 3600;
 
+// The name without the dots that end a fully qualified one.
+std::string_view without_root(std::string_view name)
+{
+    while (!name.empty() && name.back() == '.')
+        name.remove_suffix(1);
+    return name;
+}
+
+// For the warning text: the names are compared case-insensitively but shown in lower case.
 std::string lower_name(std::string_view name)
 {
-    std::string out(name);
-    while (!out.empty() && out.back() == '.')
-        out.pop_back();
+    std::string out(without_root(name));
     std::ranges::transform(out, out.begin(), [](unsigned char c) { return std::tolower(c); });
     return out;
 }
@@ -48,10 +56,10 @@ bool qualified(std::string_view name)
     return name.find('.') != std::string_view::npos;
 }
 
-// Does `by` (the host that wrote the older line) belong with the sender the newer line names?
-bool by_matches_sender(const Hop& older, const Hop& newer)
+// Does `by` (the host that wrote the older line, without its root dot) belong with the sender
+// the newer line names? Compared in place, case-insensitively: no copies for the common case.
+bool by_matches_sender(std::string_view by, const Hop& newer)
 {
-    const std::string by = lower_name(older.by.value_or(""));
     if (newer.ip) {
         if (auto literal = net::IpAddress::parse_lenient(by); literal && *literal == *newer.ip)
             return true;
@@ -59,8 +67,9 @@ bool by_matches_sender(const Hop& older, const Hop& newer)
     for (const auto* name : {&newer.rdns, &newer.helo}) {
         if (!name->has_value())
             continue;
-        const std::string n = lower_name(**name);
-        if (n == by || (qualified(n) && organisation(n) == organisation(by)))
+        const std::string_view n = without_root(**name);
+        if (detail::iequals(n, by) ||
+            (qualified(n) && detail::iequals(organisation(n), organisation(by))))
             return true;
     }
     return false;
@@ -91,13 +100,15 @@ void check_forgery(Trace& trace, std::int64_t now, const net::NetworkSet& assume
         for (std::size_t i = newer + 1; i < hops.size(); ++i) {
             if (hops[i].kind != HopKind::handover)
                 continue;
-            const std::string by = lower_name(hops[i].by.value_or(""));
+            const std::string_view by =
+                without_root(hops[i].by ? std::string_view(*hops[i].by) : std::string_view{});
             if (qualified(by) && (hops[newer].rdns || hops[newer].helo || hops[newer].ip) &&
-                !by_matches_sender(hops[i], hops[newer]))
+                !by_matches_sender(by, hops[newer]))
                 warnings.push_back(
                     {i, fmt::format("chain broken: this line was written by '{}', but the newer "
                                     "line says the message came from {} ({})",
-                                    by, hops[newer].ip ? hops[newer].ip->to_string() : "?",
+                                    lower_name(by),
+                                    hops[newer].ip ? hops[newer].ip->to_string() : "?",
                                     hops[newer].rdns.value_or(hops[newer].helo.value_or("?")))});
             newer = i;
         }

@@ -9,13 +9,22 @@
 namespace fightback::trace {
 namespace {
 
-net::NetworkSet with_loopback(const net::NetworkSet& configured)
-{
-    // Loopback first, so no exclusion in the user's list can take it away.
-    auto set = *net::NetworkSet::parse("127.0.0.0/8 ::1");
-    set.append(configured);
-    return set;
-}
+// A configured set with loopback in front of it, so that no exclusion in the user's list can
+// take loopback away. Asks loopback first rather than copying the user's list behind it: the
+// walk runs once a message.
+class WithLoopback {
+public:
+    explicit WithLoopback(const net::NetworkSet* configured) : m_configured(configured) {}
+
+    bool contains(const net::IpAddress& ip) const
+    {
+        static const net::NetworkSet loopback = *net::NetworkSet::parse("127.0.0.0/8 ::1");
+        return loopback.contains(ip) || (m_configured && m_configured->contains(ip));
+    }
+
+private:
+    const net::NetworkSet* m_configured;
+};
 
 std::string describe(const Hop& hop)
 {
@@ -31,12 +40,13 @@ WalkResult walk_trust(const std::vector<Hop>& hops, const TrustConfig& config)
 
     const bool configured = config.trusted.has_value() || config.internal.has_value();
     // Either setting stands in for the other when only one is given.
-    const net::NetworkSet empty;
-    const auto trusted = with_loopback(config.trusted ? *config.trusted
-                                       : config.internal ? *config.internal : empty);
-    const auto internal = with_loopback(config.internal ? *config.internal
-                                        : config.trusted ? *config.trusted : empty);
-    const net::NetworkSet msa = config.msa ? *config.msa : empty;
+    auto pointer = [](const std::optional<net::NetworkSet>& set) {
+        return set ? &*set : nullptr;
+    };
+    const WithLoopback trusted(config.trusted ? pointer(config.trusted) : pointer(config.internal));
+    const WithLoopback internal(config.internal ? pointer(config.internal)
+                                                : pointer(config.trusted));
+    auto in_msa = [&](const net::IpAddress& ip) { return config.msa && config.msa->contains(ip); };
 
     bool in_trusted = true;
     bool in_internal = true;
@@ -62,14 +72,13 @@ WalkResult walk_trust(const std::vector<Hop>& hops, const TrustConfig& config)
             continue;
         }
         v.considered = true;
-        const std::string ip = describe(hop);
 
         if (in_trusted && !found_msa) {
             if (!configured) {
                 if (hop.ip && hop.ip->is_private()) {
                     v.reason = fmt::format("{} is a private address (inferred trust: no trusted "
                                            "networks configured)",
-                                           ip);
+                                           describe(hop));
                 } else if (hop.auth) {
                     v.reason = fmt::format("authenticated ({}) (inferred trust)", *hop.auth);
                 } else {
@@ -77,22 +86,23 @@ WalkResult walk_trust(const std::vector<Hop>& hops, const TrustConfig& config)
                     in_internal = false;
                     v.reason = fmt::format("{} is public and not authenticated: with no trusted "
                                            "networks configured, trust ends here",
-                                           ip);
+                                           describe(hop));
                 }
             } else if (!hop.auth && !(hop.ip && trusted.contains(*hop.ip))) {
                 in_trusted = false;
                 in_internal = false;
-                v.reason = fmt::format("{} is not in trusted_networks and not authenticated", ip);
+                v.reason = fmt::format("{} is not in trusted_networks and not authenticated",
+                                       describe(hop));
             } else {
                 if (in_internal && !hop.auth && !(hop.ip && internal.contains(*hop.ip)))
                     in_internal = false;
-                if (hop.ip && msa.contains(*hop.ip)) {
+                if (hop.ip && in_msa(*hop.ip)) {
                     found_msa = true;
                     msa_hop = i;
                     v.msa = true;
                 }
                 v.reason = hop.auth ? fmt::format("authenticated ({})", *hop.auth)
-                           : fmt::format("{} is in trusted_networks{}", ip,
+                           : fmt::format("{} is in trusted_networks{}", describe(hop),
                                          v.msa ? " and msa_networks: older hops inherit its trust"
                                                : "");
             }
