@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "fightback/config/contacts_config.hpp"
+#include "fightback/config/scan_config.hpp"
 #include "fightback/dns/server_address.hpp"
 #include "fightback/trace/trust.hpp"
 #include "fightback/util/error.hpp"
@@ -26,6 +27,9 @@ struct Config {
     trace::TrustConfig trust;
     DnsConfig dns;
     ContactsConfig contacts;
+    ScanConfig scan;
+    FoldersConfig folders;
+    DeliverConfig deliver;
     std::optional<std::filesystem::path> source; // the file it came from, if any
 };
 
