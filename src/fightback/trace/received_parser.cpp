@@ -21,25 +21,29 @@ bool is_word(const ScannedLine& line, const Item& item, std::string_view word)
 }
 
 // The value after a keyword such as "with" or "for", searched from the `by` keyword on so
-// that words in the from-part ("from x with LMTP by y") do not count.
-std::optional<std::size_t> keyword_value(const LineShape& shape, std::string_view keyword)
+// that words in the from-part ("from x with LMTP by y") do not count; with `or_from_part`,
+// the from-part is searched when the rest has none.
+std::optional<std::size_t> keyword_value(const LineShape& shape, std::string_view keyword,
+                                         bool or_from_part)
 {
+    if (!shape.by_at)
+        return std::nullopt;
     const auto& items = shape.items;
-    for (std::size_t pass = 0; pass < 2; ++pass) {
-        std::size_t start = pass == 0 ? shape.by_at.value_or(items.size()) : 1;
-        for (std::size_t i = start; i + 1 < items.size(); ++i)
+    auto search = [&](std::size_t begin, std::size_t end) -> std::optional<std::size_t> {
+        for (std::size_t i = begin; i < end && i + 1 < items.size(); ++i)
             if (is_word(*shape.line, items[i], keyword) &&
                 items[i + 1].kind == Item::Kind::word)
                 return i + 1;
-        if (!shape.by_at)
-            break;
-    }
-    return std::nullopt;
+        return std::nullopt;
+    };
+    if (auto at = search(*shape.by_at, items.size()))
+        return at;
+    return or_from_part ? search(1, *shape.by_at) : std::nullopt;
 }
 
 std::optional<std::string> protocol_of(const LineShape& shape)
 {
-    const auto at = keyword_value(shape, "with");
+    const auto at = keyword_value(shape, "with", true);
     if (!at)
         return std::nullopt;
     const ScannedLine& line = *shape.line;
@@ -61,8 +65,8 @@ std::optional<std::string> recipient_of(const LineShape& shape)
 {
     if (!shape.by_at)
         return std::nullopt;
-    const auto at = keyword_value(shape, "for");
-    if (!at || *at < *shape.by_at)
+    const auto at = keyword_value(shape, "for", false);
+    if (!at)
         return std::nullopt;
     std::string_view value = shape.line->view(shape.items[*at]);
     while (!value.empty() && (value.front() == '<'))

@@ -152,16 +152,6 @@ bool contains(std::string_view text, std::string_view needle)
     return text.find(needle) != std::string_view::npos;
 }
 
-bool is_digit(char c)
-{
-    return c >= '0' && c <= '9';
-}
-
-bool is_word_char(char c)
-{
-    return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
-}
-
 bool is_all_digits(std::string_view text)
 {
     if (text.empty())
@@ -220,60 +210,58 @@ ScannedLine::ScannedLine(std::string_view value, std::size_t limit)
         value = value.substr(0, limit);
         m_cut = true;
     }
-    // Runs of non-space characters are copied whole, one space between them (the fold only
-    // shrinks, so the buffer is sized once). Parens are paired on the way with a stack, so that
-    // hostile runs of unbalanced parens stay linear.
-    m_text.resize(value.size());
-    char* const first = m_text.data();
-    char* out = first;
-    std::pmr::vector<std::uint32_t> open(&m_arena); // indices into m_parens
-    auto note_paren = [&](char c) {
-        const auto at = static_cast<std::uint32_t>(out - first);
-        if (c == '(') {
+    // One pass, a character at a time, makes the folded line, its lower-case copy and the pair
+    // filter, and notes where the parens are. The fold only shrinks, so the buffers (left
+    // uninitialised: every byte used is written) are sized once; local pointers and no call in
+    // the loop let the compiler keep it all in registers.
+    const std::size_t capacity = std::max<std::size_t>(value.size(), 1);
+    char* const text = static_cast<char*>(m_arena.allocate(capacity, 1));
+    char* const lower_text = static_cast<char*>(m_arena.allocate(capacity, 1));
+    auto* const paren_offsets = static_cast<std::uint32_t*>(
+        m_arena.allocate(capacity * sizeof(std::uint32_t), alignof(std::uint32_t)));
+    std::uint32_t* parens_end = paren_offsets;
+    bool* const pairs = m_pairs.data();
+    std::size_t size = 0;
+    unsigned char previous = 0;
+    for (char c : value) {
+        if (const CharClass kind = class_of(c); kind != CharClass::plain) {
+            if (kind == CharClass::paren)
+                *parens_end++ = static_cast<std::uint32_t>(size);
+            else if (size == 0 || text[size - 1] == ' ')
+                continue; // leading space, or the rest of a run
+            else
+                c = ' '; // a run of white space folds to one space
+        }
+        const unsigned char lower = folded(c);
+        text[size] = c;
+        lower_text[size] = static_cast<char>(lower);
+        pairs[pair_slot(previous, lower)] = true;
+        previous = lower;
+        ++size;
+    }
+    // Trimmed; then SpamAssassin drops "invalid" semicolons at the very end, one optional space
+    // each. (The pairs of what is dropped stay in the filter: it may only say too much.)
+    if (size > 0 && text[size - 1] == ' ')
+        --size;
+    while (size > 0 && text[size - 1] == ';') {
+        --size;
+        if (size > 0 && text[size - 1] == ' ')
+            --size;
+    }
+    m_text = std::string_view(text, size);
+    m_lower = std::string_view(lower_text, size);
+
+    // Pairs the parens with a stack of the open ones (indices into m_parens), so that hostile
+    // runs of unbalanced parens stay linear.
+    std::pmr::vector<std::uint32_t> open(&m_arena);
+    for (const std::uint32_t* at = paren_offsets; at != parens_end; ++at) {
+        if (text[*at] == '(') {
             open.push_back(static_cast<std::uint32_t>(m_parens.size()));
-            m_parens.push_back({at, no_partner});
+            m_parens.push_back({*at, no_partner});
         } else if (!open.empty()) {
-            m_parens[open.back()].close = at;
+            m_parens[open.back()].close = *at;
             open.pop_back();
         }
-    };
-    const std::size_t n = value.size();
-    std::size_t i = 0;
-    for (;;) {
-        while (i < n && class_of(value[i]) == CharClass::space)
-            ++i;
-        if (i == n)
-            break;
-        if (out != first)
-            *out++ = ' ';
-        while (i < n && class_of(value[i]) != CharClass::space) {
-            const std::size_t run = i;
-            while (i < n && class_of(value[i]) == CharClass::plain)
-                ++i;
-            std::memcpy(out, value.data() + run, i - run);
-            out += i - run;
-            if (i < n && class_of(value[i]) == CharClass::paren) {
-                note_paren(value[i]);
-                *out++ = value[i++];
-            }
-        }
-    }
-    m_text.resize(static_cast<std::size_t>(out - first));
-    // SpamAssassin drops "invalid" semicolons at the very end, one optional space each.
-    while (!m_text.empty() && m_text.back() == ';') {
-        m_text.pop_back();
-        if (!m_text.empty() && m_text.back() == ' ')
-            m_text.pop_back();
-    }
-
-    // The lower-case copy and the pair filter, in one tight pass.
-    m_lower.resize(m_text.size());
-    unsigned char previous = 0;
-    for (std::size_t k = 0; k < m_text.size(); ++k) {
-        const unsigned char lower = folded(m_text[k]);
-        m_lower[k] = static_cast<char>(lower);
-        m_pairs[pair_slot(previous, lower)] = true;
-        previous = lower;
     }
 }
 

@@ -99,8 +99,8 @@ private:
     // fits in the inline buffer. Declared first: the members below allocate from it.
     std::array<std::byte, 4096> m_buffer;
     mutable std::pmr::monotonic_buffer_resource m_arena{m_buffer.data(), m_buffer.size()};
-    std::pmr::string m_text{&m_arena};
-    std::pmr::string m_lower{&m_arena}; // m_text in ASCII lower case, for ifind
+    std::string_view m_text;  // in the arena
+    std::string_view m_lower; // m_text in ASCII lower case, for ifind; in the arena
     // Each '(' in order of its offset, with its partner.
     std::pmr::vector<Paren> m_parens{&m_arena};
     // The case-folded pairs of adjacent characters on the line, hashed to 1024 slots (a byte
@@ -128,9 +128,15 @@ bool istarts_with(std::string_view text, std::string_view prefix);
 bool iends_with(std::string_view text, std::string_view suffix);
 // For short texts (a word, a comment); whole lines have ScannedLine::find.
 bool contains(std::string_view text, std::string_view needle);
-bool is_digit(char c);
+constexpr bool is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
 // [A-Za-z0-9_], what a regex \w matches in ASCII.
-bool is_word_char(char c);
+constexpr bool is_word_char(char c)
+{
+    return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+}
 bool is_all_digits(std::string_view text);
 
 // --- IP literals ----------------------------------------------------------------------------
