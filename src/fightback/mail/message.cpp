@@ -105,9 +105,14 @@ bool is_field_name_char(unsigned char c)
     return c >= 33 && c <= 126 && c != ':';
 }
 
-// Where a field name ends (at the colon, obsolete WSP before it allowed), or npos when the
-// line is not a field: RFC 5322 names are printable US-ASCII without colon.
-std::size_t field_name_end(std::string_view line)
+struct FieldStart {
+    std::size_t name_end; // the name is line[0, name_end)
+    std::size_t colon;
+};
+
+// Where a field's name ends and its colon is (obsolete WSP between them allowed), or nothing
+// when the line is not a field: RFC 5322 names are printable US-ASCII without colon.
+std::optional<FieldStart> field_start(std::string_view line)
 {
     std::size_t i = 0;
     while (i < line.size() && is_field_name_char(static_cast<unsigned char>(line[i])))
@@ -116,8 +121,8 @@ std::size_t field_name_end(std::string_view line)
     while (i < line.size() && (line[i] == ' ' || line[i] == '\t'))
         ++i;
     if (name_end == 0 || i >= line.size() || line[i] != ':')
-        return std::string_view::npos;
-    return name_end;
+        return std::nullopt;
+    return FieldStart{name_end, i};
 }
 
 } // namespace
@@ -243,8 +248,8 @@ void Message::split_header(std::size_t max_fields)
             m_header_end = pos;
             return;
         }
-        auto name_end = field_name_end(content);
-        if (name_end == std::string_view::npos) {
+        const auto start = field_start(content);
+        if (!start) {
             current = nullptr;
             if (++bad_lines > 3) {
                 m_warnings.push_back("the header ends at a line that is not a field");
@@ -264,9 +269,9 @@ void Message::split_header(std::size_t max_fields)
             pos = next;
             continue;
         }
-        std::string_view value = content.substr(content.find(':', name_end) + 1);
+        std::string_view value = content.substr(start->colon + 1);
         current = &m_headers.emplace_back();
-        current->name = content.substr(0, name_end);
+        current->name = content.substr(0, start->name_end);
         // Room for the continuation lines too, so that appending them does not reallocate.
         const std::size_t room = value.size() + continuation_length(all, next);
         current->raw.reserve(room);

@@ -21,14 +21,25 @@ bool is_alpha(char c)
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
+// Three letters, lower-cased, as one number: a month name is then one compare, not three.
+constexpr std::uint32_t key3(char a, char b, char c)
+{
+    return static_cast<std::uint32_t>(static_cast<unsigned char>(detail::ascii_lower(a))) << 16 |
+           static_cast<std::uint32_t>(static_cast<unsigned char>(detail::ascii_lower(b))) << 8 |
+           static_cast<unsigned char>(detail::ascii_lower(c));
+}
+
 std::optional<int> month_number(std::string_view word)
 {
-    static constexpr std::array<std::string_view, 12> names = {
-        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"};
+    static constexpr std::array<std::uint32_t, 12> names = {
+        key3('j', 'a', 'n'), key3('f', 'e', 'b'), key3('m', 'a', 'r'), key3('a', 'p', 'r'),
+        key3('m', 'a', 'y'), key3('j', 'u', 'n'), key3('j', 'u', 'l'), key3('a', 'u', 'g'),
+        key3('s', 'e', 'p'), key3('o', 'c', 't'), key3('n', 'o', 'v'), key3('d', 'e', 'c')};
     if (word.size() < 3)
         return std::nullopt;
+    const std::uint32_t key = key3(word[0], word[1], word[2]);
     for (std::size_t i = 0; i < names.size(); ++i)
-        if (iequals(word.substr(0, 3), names[i]))
+        if (key == names[i])
             return static_cast<int>(i) + 1;
     return std::nullopt;
 }

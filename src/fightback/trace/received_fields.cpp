@@ -332,8 +332,8 @@ std::optional<std::string> auth_via_http(const ScannedLine& line)
     const std::string_view text = line.text();
     if (!line.contains(" by "))
         return std::nullopt;
-    for (std::size_t at = line.ifind(" (via HTTP"); at != std::string_view::npos;
-         at = line.ifind(" (via HTTP", at + 1)) {
+    for (std::size_t at = line.ifind(" (via http"); at != std::string_view::npos;
+         at = line.ifind(" (via http", at + 1)) {
         const std::size_t p = at + 10;
         // HTTP followed by at most one more character, then ")" and a word end.
         for (std::size_t extra = 0; extra <= 1; ++extra) {

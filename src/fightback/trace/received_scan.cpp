@@ -317,15 +317,11 @@ std::size_t ScannedLine::find(std::string_view needle, std::size_t from) const
     return search(m_text, needle, from);
 }
 
-std::size_t ScannedLine::ifind(std::string_view needle, std::size_t from) const
+std::size_t ScannedLine::ifind(std::string_view lower_needle, std::size_t from) const
 {
-    // The needles are short literals of the recognisers; 64 characters is room enough.
-    std::array<char, 64> lowered;
-    if (!may_contain(needle) || needle.size() > lowered.size())
+    if (!may_contain(lower_needle))
         return std::string_view::npos;
-    for (std::size_t i = 0; i < needle.size(); ++i)
-        lowered[i] = ascii_lower(needle[i]);
-    return search(m_lower, std::string_view(lowered.data(), needle.size()), from);
+    return search(m_lower, lower_needle, from);
 }
 
 ItemList ScannedLine::split(std::size_t begin, std::size_t end) const

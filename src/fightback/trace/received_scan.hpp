@@ -72,8 +72,8 @@ public:
     // some forty markers, nearly all of them absent: the pair filter answers most of those
     // without reading the line.
     std::size_t find(std::string_view needle, std::size_t from = 0) const;
-    // Case-insensitive (ASCII).
-    std::size_t ifind(std::string_view needle, std::size_t from = 0) const;
+    // Case-insensitive (ASCII); the needle is given in lower case.
+    std::size_t ifind(std::string_view lower_needle, std::size_t from = 0) const;
     bool contains(std::string_view needle) const
     {
         return find(needle) != std::string_view::npos;

@@ -94,10 +94,9 @@ void split_ident(std::string_view rdns, Sender& s)
 
 } // namespace
 
-std::optional<Sender> FromPart::from_comment(const Item& comment, std::string_view name,
+std::optional<Sender> FromPart::from_comment(std::span<const Item> words, std::string_view name,
                                              bool first_comment) const
 {
-    const auto words = inside(comment);
     if (words.empty() || words[0].kind != Item::Kind::word)
         return std::nullopt;
     const std::string_view w0 = view(words[0]);
@@ -396,7 +395,7 @@ std::optional<Sender> FromPart::read() const
     const Item& head = at(0);
     if (head.kind == Item::Kind::comment) {
         // "from ([ip]) by", "from (rdns [ip]) by", "from ([ip:port] helo=x) by"
-        auto s = from_comment(head, {}, true);
+        auto s = from_comment(inside(head), {}, true);
         if (s) {
             s->strong = true;
             // With no name before it, the word in front of the address is the HELO.
@@ -430,7 +429,7 @@ std::optional<Sender> FromPart::read() const
                 helo_given = true;
                 continue;
             }
-            if (auto s = from_comment(item, name, first_comment)) {
+            if (auto s = from_comment(words, name, first_comment)) {
                 if (helo_given) {
                     s->helo = helo;
                     s->helo_given = true;

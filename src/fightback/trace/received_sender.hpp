@@ -92,7 +92,8 @@ public:
     }
 
 private:
-    std::optional<Sender> from_comment(const Item& comment, std::string_view name,
+    // `words`: the inside of the comment.
+    std::optional<Sender> from_comment(std::span<const Item> words, std::string_view name,
                                        bool first_comment) const;
     std::optional<Sender> from_glued(std::string_view name, const Item& comment) const;
     std::optional<Sender> from_bare_bracket(std::string_view name, std::string_view word) const;

@@ -26,6 +26,8 @@ private:
     const net::NetworkSet* m_configured;
 };
 
+// The reasons of each hop are put together with + rather than fmt: the walk runs for every
+// message, and a format string is parsed on every call.
 std::string describe(const Hop& hop)
 {
     return hop.ip ? hop.ip->to_string() : std::string("(no IP)");
@@ -76,23 +78,20 @@ WalkResult walk_trust(const std::vector<Hop>& hops, const TrustConfig& config)
         if (in_trusted && !found_msa) {
             if (!configured) {
                 if (hop.ip && hop.ip->is_private()) {
-                    v.reason = fmt::format("{} is a private address (inferred trust: no trusted "
-                                           "networks configured)",
-                                           describe(hop));
+                    v.reason = describe(hop) + " is a private address (inferred trust: no "
+                                               "trusted networks configured)";
                 } else if (hop.auth) {
                     v.reason = fmt::format("authenticated ({}) (inferred trust)", *hop.auth);
                 } else {
                     in_trusted = false;
                     in_internal = false;
-                    v.reason = fmt::format("{} is public and not authenticated: with no trusted "
-                                           "networks configured, trust ends here",
-                                           describe(hop));
+                    v.reason = describe(hop) + " is public and not authenticated: with no "
+                                               "trusted networks configured, trust ends here";
                 }
             } else if (!hop.auth && !(hop.ip && trusted.contains(*hop.ip))) {
                 in_trusted = false;
                 in_internal = false;
-                v.reason = fmt::format("{} is not in trusted_networks and not authenticated",
-                                       describe(hop));
+                v.reason = describe(hop) + " is not in trusted_networks and not authenticated";
             } else {
                 if (in_internal && !hop.auth && !(hop.ip && internal.contains(*hop.ip)))
                     in_internal = false;
@@ -102,9 +101,8 @@ WalkResult walk_trust(const std::vector<Hop>& hops, const TrustConfig& config)
                     v.msa = true;
                 }
                 v.reason = hop.auth ? fmt::format("authenticated ({})", *hop.auth)
-                           : fmt::format("{} is in trusted_networks{}", describe(hop),
-                                         v.msa ? " and msa_networks: older hops inherit its trust"
-                                               : "");
+                           : describe(hop) + " is in trusted_networks" +
+                                 (v.msa ? " and msa_networks: older hops inherit its trust" : "");
             }
         } else if (found_msa) {
             v.reason = fmt::format("older than the MSA hop {}: inherits its trust", *msa_hop);
