@@ -397,10 +397,18 @@ std::size_t date_cut(std::string_view text)
         }
         return false;
     };
+    // The names are three letters: compared as one number each.
     auto one_of_back = [&](std::initializer_list<std::string_view> words) {
+        if (p < 3)
+            return false;
+        auto key = [](std::string_view w) {
+            return static_cast<unsigned char>(w[0]) << 16 | static_cast<unsigned char>(w[1]) << 8 |
+                   static_cast<unsigned char>(w[2]);
+        };
+        const auto here = key(text.substr(p - 3, 3));
         for (auto w : words)
-            if (p >= w.size() && text.substr(p - w.size(), w.size()) == w) {
-                p -= w.size();
+            if (key(w) == here) {
+                p -= 3;
                 return true;
             }
         return false;

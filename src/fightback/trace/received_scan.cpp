@@ -222,7 +222,7 @@ ScannedLine::ScannedLine(std::string_view value, std::size_t limit)
     std::uint32_t* parens_end = paren_offsets;
     bool* const pairs = m_pairs.data();
     std::size_t size = 0;
-    unsigned char previous = 0;
+    std::size_t previous = 0; // the last character written, lower-cased
     for (char c : value) {
         if (const CharClass kind = class_of(c); kind != CharClass::plain) {
             if (kind == CharClass::paren)
@@ -232,7 +232,7 @@ ScannedLine::ScannedLine(std::string_view value, std::size_t limit)
             else
                 c = ' '; // a run of white space folds to one space
         }
-        const unsigned char lower = folded(c);
+        const std::size_t lower = folded(c);
         text[size] = c;
         lower_text[size] = static_cast<char>(lower);
         pairs[pair_slot(previous, lower)] = true;
@@ -273,10 +273,13 @@ std::uint32_t ScannedLine::partner(std::size_t open) const
 
 bool ScannedLine::may_contain(std::string_view needle) const
 {
-    for (std::size_t i = 1; i < needle.size(); ++i) {
-        if (!m_pairs[pair_slot(folded(needle[i - 1]), folded(needle[i]))])
+    auto recorded = [&](std::size_t i) {
+        return m_pairs[pair_slot(folded(needle[i - 1]), folded(needle[i]))];
+    };
+    // The pairs at the end first: the markers share beginnings (" with ", " (") more than ends.
+    for (std::size_t i = needle.size(); i-- > 1;)
+        if (!recorded(i))
             return false;
-    }
     return true;
 }
 

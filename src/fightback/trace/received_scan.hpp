@@ -90,10 +90,7 @@ private:
     // False when some adjacent pair of the needle's characters (case folded) is nowhere on
     // the line, so the needle cannot be there either.
     bool may_contain(std::string_view needle) const;
-    static std::size_t pair_slot(unsigned char a, unsigned char b)
-    {
-        return ((std::size_t{a} << 5) ^ b) % 1024;
-    }
+    static std::size_t pair_slot(std::size_t a, std::size_t b) { return ((a << 5) ^ b) % 1024; }
 
     // One arena per line: the small vectors its parse makes cost no malloc, and a typical line
     // fits in the inline buffer. Declared first: the members below allocate from it.
