@@ -130,8 +130,6 @@ Expected<std::filesystem::path> resolve_folder(const std::filesystem::path& root
     path = path.lexically_normal();
     if (!path.has_filename())
         path = path.parent_path();
-    if (path.filename() == "." || path.filename() == "..")
-        return fail(ErrorKind::invalid, fmt::format("{} is not a folder name", name));
     return path;
 }
 

@@ -40,8 +40,8 @@ std::string make_unique_name();
 std::filesystem::path maildir_root(const std::filesystem::path& folder);
 
 // Where a configured destination lives: an absolute path (or "~/..." under $HOME) as given;
-// a relative name (".Complained", ".Worms.Review") under `root`. Names that climb out of the
-// root ("..") or are empty are refused.
+// a relative name (".Complained", ".Worms.Review") under `root`; "." is the root itself (the
+// inbox). Names that climb out of the root ("..") or are empty are refused.
 Expected<std::filesystem::path> resolve_folder(const std::filesystem::path& root,
                                                std::string_view name);
 
