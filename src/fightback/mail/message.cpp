@@ -3,6 +3,7 @@
 // times as much and trace needs none of it), GMime for RFC 2047 and the MIME structure.
 #include "fightback/mail/message.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <memory>
 #include <mutex>
@@ -211,6 +212,8 @@ void Message::split_header(std::size_t max_fields)
     std::size_t pos = m_header_start;
     int bad_lines = 0;
     bool dropped = false;
+    // Found once, with one memchr over the message, rather than with a call on every line.
+    const std::size_t first_nul = all.find('\0', pos);
     bool nul_seen = false;
     HeaderField* current = nullptr;
     m_header_end = all.size();
@@ -222,7 +225,7 @@ void Message::split_header(std::size_t max_fields)
         std::string_view content = line;
         while (!content.empty() && (content.back() == '\n' || content.back() == '\r'))
             content.remove_suffix(1);
-        if (!nul_seen && content.find('\0') != std::string_view::npos) {
+        if (!nul_seen && first_nul < next) {
             nul_seen = true;
             m_warnings.push_back("NUL bytes in the header");
         }
@@ -286,10 +289,15 @@ void Message::split_header(std::size_t max_fields)
 
 std::vector<const HeaderField*> Message::fields(std::string_view name) const
 {
+    auto matches = [&](const HeaderField& h) {
+        return h.name.size() == name.size() &&
+               strncasecmp(h.name.data(), name.data(), name.size()) == 0;
+    };
+    // Counted first: one allocation rather than one per doubling.
     std::vector<const HeaderField*> out;
+    out.reserve(static_cast<std::size_t>(std::ranges::count_if(m_headers, matches)));
     for (const auto& h : m_headers)
-        if (h.name.size() == name.size() &&
-            strncasecmp(h.name.data(), name.data(), name.size()) == 0)
+        if (matches(h))
             out.push_back(&h);
     return out;
 }

@@ -126,7 +126,7 @@ void store_sender(Hop& hop, const Sender& sender)
 
 // "(from user@localhost) by host": sendmail -t and friends writing for a local user. The
 // Norton gateway is the one handover written this way.
-Hop parse_paren_from(const LineShape& shape, Hop hop)
+void parse_paren_from(const LineShape& shape, Hop& hop)
 {
     const ScannedLine& line = *shape.line;
     const std::string_view inside = line.inner(shape.items[0]).substr(5);
@@ -140,7 +140,7 @@ Hop parse_paren_from(const LineShape& shape, Hop hop)
             !line.view(words[0]).starts_with("["))
             sender.helo = line.view(words[0]);
         store_sender(hop, sender);
-        return hop;
+        return;
     }
     hop.kind = HopKind::skipped;
     hop.reason = contains(inside, "@")
@@ -148,12 +148,18 @@ Hop parse_paren_from(const LineShape& shape, Hop hop)
                      : "no sender address in (from ...)";
     if (!contains(inside, "@"))
         hop.kind = HopKind::unparseable;
-    return hop;
 }
 
 } // namespace
 
 Hop parse_received(std::string_view value)
+{
+    Hop hop;
+    parse_received(value, hop);
+    return hop;
+}
+
+void parse_received(std::string_view value, Hop& hop)
 {
     const ScannedLine line(value, max_received_length);
     // Made with its items so that they stay in the line's arena.
@@ -164,7 +170,6 @@ Hop parse_received(std::string_view value)
 
     shape.effective_end = date_cut(text);
 
-    Hop hop;
     // Reported whatever the kind: a handover read from a cut value may have lost its tail.
     auto note_cut = [&](Hop& h) {
         if (!line.was_cut())
@@ -200,27 +205,26 @@ Hop parse_received(std::string_view value)
         hop.kind = HopKind::skipped;
         hop.reason = no_from_reason(line, items);
         note_cut(hop);
-        return hop;
+        return;
     }
     if (auto auth = find_auth(shape))
         hop.auth = clean(*auth);
     if (paren_from) {
         hop.kind = HopKind::unparseable;
-        hop = parse_paren_from(shape, std::move(hop));
+        parse_paren_from(shape, hop);
         note_cut(hop);
-        return hop;
+        return;
     }
     hop.envfrom = find_envelope_sender(line);
 
-    const SenderResult found = find_sender(shape);
+    SenderResult found = find_sender(shape);
     if (found.sender)
         store_sender(hop, *found.sender);
     if (found.ms_server)
         hop.id.reset(); // Exchange's "id" is its build number, not a queue id
     hop.kind = found.kind;
-    hop.reason = found.reason;
+    hop.reason = std::move(found.reason);
     note_cut(hop);
-    return hop;
 }
 
 } // namespace fightback::trace

@@ -17,6 +17,9 @@ inline constexpr std::size_t max_received_length = 8192;
 
 // `value` is the header's value (after "Received:"), folded or not.
 Hop parse_received(std::string_view value);
+// The same into `hop`, which must be new (default-made): a trace parses its lines straight
+// into its vector of hops.
+void parse_received(std::string_view value, Hop& hop);
 
 // An RFC 5322 date-time (lenient, as MTAs write them) to seconds since the epoch, UTC.
 std::optional<std::int64_t> parse_mail_date(std::string_view text);

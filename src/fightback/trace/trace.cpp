@@ -48,7 +48,7 @@ Trace trace_message(const mail::Message& message, const TraceOptions& options)
     }
     trace.hops.reserve(received.size() + 1);
     for (const auto* field : received)
-        trace.hops.push_back(parse_received(field->unfolded));
+        parse_received(field->unfolded, trace.hops.emplace_back());
 
     for (const auto& name : options.trust.originating_ip_headers) {
         auto value = message.header(name);
