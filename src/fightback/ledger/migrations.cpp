@@ -6,7 +6,7 @@
 namespace fightback::ledger {
 namespace {
 
-constexpr std::array<Migration, 3> steps{{
+constexpr std::array<Migration, 4> steps{{
     {1, "abuse contact cache, keyed by the range a registry returned",
      R"sql(
 CREATE TABLE contact_cache (
@@ -120,6 +120,33 @@ CREATE TABLE deliveries (
     detail      TEXT
 );
 CREATE INDEX deliveries_by_complaint ON deliveries (complaint);
+)sql"},
+    {4, "source networks as the registry named them, and replies from abuse desks",
+     R"sql(
+CREATE TABLE source_networks (
+    source_ip   TEXT    PRIMARY KEY,      -- canonical form, as in incidents and complaints
+    range       TEXT,                     -- the range the registry returned (CIDR or first - last)
+    name        TEXT,                     -- the network's name there (netname, RDAP name)
+    registry    TEXT,                     -- the server that answered
+    recorded_ms INTEGER NOT NULL
+);
+CREATE TABLE replies (
+    id           INTEGER PRIMARY KEY,
+    content_hash TEXT    NOT NULL UNIQUE, -- SHA-256 of the reply's bytes: recorded once
+    message_id   TEXT,
+    kind         TEXT    NOT NULL CHECK (kind IN ('auto-reply', 'feedback-report', 'bounce',
+                                                  'personal')),
+    complaint    INTEGER REFERENCES complaints (id), -- NULL when it could not be tied to one
+    matched_by   TEXT    NOT NULL,        -- in-reply-to, references, original, ticket, subject, none
+    ticket       TEXT,                    -- the desk's ticket, normalised (e.g. "abuse#123")
+    from_addr    TEXT,
+    subject      TEXT,
+    received_ms  INTEGER NOT NULL,        -- the reply's Date, else when it was read
+    recorded_ms  INTEGER NOT NULL,
+    location     TEXT
+);
+CREATE INDEX replies_by_complaint ON replies (complaint);
+CREATE INDEX replies_by_ticket ON replies (ticket);
 )sql"},
 }};
 
