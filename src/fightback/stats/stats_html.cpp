@@ -15,7 +15,7 @@ namespace {
 constexpr double chart_w = 960;
 constexpr double chart_h = 300;
 constexpr double pad_left = 56;
-constexpr double pad_right = 16;
+constexpr double pad_right = 32;
 constexpr double pad_top = 24;
 constexpr double pad_bottom = 48;
 
@@ -46,11 +46,13 @@ std::string percent(double share)
     return fmt::format("{:.0f}%", share * 100.0);
 }
 
-// A "nice" top for an axis holding values up to `max`.
+// A "nice" top for an axis of counts up to `max`: four grid steps of whole numbers.
 double axis_top(double max)
 {
-    if (max <= 0)
-        return 1;
+    if (max <= 4)
+        return 4;
+    if (max <= 40)
+        return std::ceil(max / 4.0) * 4.0;
     const double step = std::pow(10.0, std::floor(std::log10(max)));
     for (double m : {1.0, 2.0, 2.5, 5.0, 10.0})
         if (m * step >= max)
