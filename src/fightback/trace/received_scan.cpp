@@ -253,7 +253,10 @@ ScannedLine::ScannedLine(std::string_view value, std::size_t limit)
 
     // Pairs the parens with a stack of the open ones (indices into m_parens), so that hostile
     // runs of unbalanced parens stay linear.
+    const auto paren_count = static_cast<std::size_t>(parens_end - paren_offsets);
     std::pmr::vector<std::uint32_t> open(&m_arena);
+    open.reserve(paren_count);
+    m_parens.reserve(paren_count);
     for (const std::uint32_t* at = paren_offsets; at != parens_end; ++at) {
         if (text[*at] == '(') {
             open.push_back(static_cast<std::uint32_t>(m_parens.size()));
