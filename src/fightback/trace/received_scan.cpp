@@ -11,14 +11,16 @@ namespace fightback::trace::detail {
 namespace {
 
 // How the fold sees a character. Spaces are Perl's \s, which is what SpamAssassin folds on:
-// space, \t \n \v \f \r; NUL and other controls are left alone.
-enum class CharClass : std::uint8_t { plain, space, paren };
+// space, \t \n \v \f \r; NUL and other controls are left alone. Marks are the characters
+// other than space that split() must look at.
+enum class CharClass : std::uint8_t { plain, space, mark };
 
 constexpr auto char_classes = [] {
     std::array<CharClass, 256> classes{};
     for (unsigned char c : {' ', '\t', '\n', '\v', '\f', '\r'})
         classes[c] = CharClass::space;
-    classes['('] = classes[')'] = CharClass::paren;
+    for (unsigned char c : {'(', ')', '[', ']', ';'})
+        classes[c] = CharClass::mark;
     return classes;
 }();
 
@@ -38,19 +40,6 @@ constexpr auto lower_case = [] {
 unsigned char folded(char c)
 {
     return lower_case[static_cast<unsigned char>(c)];
-}
-
-// The characters the word scan of split() must look at; a table, as nearly all are not.
-constexpr auto word_stops = [] {
-    std::array<bool, 256> stops{};
-    for (unsigned char c : {' ', ';', '(', '['})
-        stops[c] = true;
-    return stops;
-}();
-
-bool stops_word(char c)
-{
-    return word_stops[static_cast<unsigned char>(c)];
 }
 
 bool is_hex(char c)
@@ -211,26 +200,26 @@ ScannedLine::ScannedLine(std::string_view value, std::size_t limit)
         m_cut = true;
     }
     // One pass, a character at a time, makes the folded line, its lower-case copy and the pair
-    // filter, and notes where the parens are. The fold only shrinks, so the buffers (left
+    // filter, and notes where the stops are. The fold only shrinks, so the buffers (left
     // uninitialised: every byte used is written) are sized once; local pointers and no call in
     // the loop let the compiler keep it all in registers.
     const std::size_t capacity = std::max<std::size_t>(value.size(), 1);
     char* const text = static_cast<char*>(m_arena.allocate(capacity, 1));
     char* const lower_text = static_cast<char*>(m_arena.allocate(capacity, 1));
-    auto* const paren_offsets = static_cast<std::uint32_t*>(
+    auto* const stops = static_cast<std::uint32_t*>(
         m_arena.allocate(capacity * sizeof(std::uint32_t), alignof(std::uint32_t)));
-    std::uint32_t* parens_end = paren_offsets;
+    std::uint32_t* stops_end = stops;
     bool* const pairs = m_pairs.data();
     std::size_t size = 0;
     std::size_t previous = 0; // the last character written, lower-cased
     for (char c : value) {
         if (const CharClass kind = class_of(c); kind != CharClass::plain) {
-            if (kind == CharClass::paren)
-                *parens_end++ = static_cast<std::uint32_t>(size);
-            else if (size == 0 || text[size - 1] == ' ')
-                continue; // leading space, or the rest of a run
-            else
-                c = ' '; // a run of white space folds to one space
+            if (kind == CharClass::space) {
+                if (size == 0 || text[size - 1] == ' ')
+                    continue; // leading space, or the rest of a run
+                c = ' ';      // a run of white space folds to one space
+            }
+            *stops_end++ = static_cast<std::uint32_t>(size);
         }
         const std::size_t lower = folded(c);
         text[size] = c;
@@ -248,21 +237,23 @@ ScannedLine::ScannedLine(std::string_view value, std::size_t limit)
         if (size > 0 && text[size - 1] == ' ')
             --size;
     }
+    while (stops_end != stops && stops_end[-1] >= size)
+        --stops_end;
     m_text = std::string_view(text, size);
     m_lower = std::string_view(lower_text, size);
+    m_stops = std::span(stops, stops_end);
 
     // Pairs the parens with a stack of the open ones (indices into m_parens), so that hostile
     // runs of unbalanced parens stay linear.
-    const auto paren_count = static_cast<std::size_t>(parens_end - paren_offsets);
     std::pmr::vector<std::uint32_t> open(&m_arena);
-    open.reserve(paren_count);
-    m_parens.reserve(paren_count);
-    for (const std::uint32_t* at = paren_offsets; at != parens_end; ++at) {
-        if (text[*at] == '(') {
+    open.reserve(m_stops.size());
+    m_parens.reserve(m_stops.size());
+    for (const std::uint32_t at : m_stops) {
+        if (text[at] == '(') {
             open.push_back(static_cast<std::uint32_t>(m_parens.size()));
-            m_parens.push_back({*at, no_partner});
-        } else if (!open.empty()) {
-            m_parens[open.back()].close = *at;
+            m_parens.push_back({at, no_partner});
+        } else if (text[at] == ')' && !open.empty()) {
+            m_parens[open.back()].close = at;
             open.pop_back();
         }
     }
@@ -338,6 +329,10 @@ ItemList ScannedLine::split(std::size_t begin, std::size_t end) const
     items.reserve((end - std::min(begin, end)) / 6 + 2);
     std::size_t pos = begin;
     bool space_before = true;
+    // Words are read from stop to stop: the characters between them cannot end a word.
+    const std::uint32_t* const stops_end = m_stops.data() + m_stops.size();
+    const std::uint32_t* stop = std::lower_bound(m_stops.data(), stops_end, begin);
+    auto stop_before_end = [&](const std::uint32_t* at) { return at != stops_end && *at < end; };
     // No ']' can be found before this offset: a later '[' need not look again. Keeps a run of
     // '[' linear.
     std::size_t no_close_before = begin;
@@ -363,30 +358,31 @@ ItemList ScannedLine::split(std::size_t begin, std::size_t end) const
             item.kind = Item::Kind::semicolon;
             item.end = static_cast<std::uint32_t>(pos + 1);
         } else {
-            std::size_t q = pos;
-            while (q < end) {
-                const char ch = m_text[q];
-                if (!stops_word(ch)) {
-                    ++q;
-                    continue;
-                }
-                if (ch == ' ' || ch == ';' || (ch == '(' && pair_inside(q)))
+            while (stop != stops_end && *stop < pos)
+                ++stop;
+            std::size_t word_end = end;
+            while (stop_before_end(stop)) {
+                const std::size_t at = *stop;
+                const char ch = m_text[at];
+                if (ch == ' ' || ch == ';' || (ch == '(' && pair_inside(at))) {
+                    word_end = at;
                     break;
-                if (ch == '[' && q >= no_close_before) {
+                }
+                if (ch == '[' && at >= no_close_before) {
                     // A bracket swallows parens inside it: MDaemon writes `[(192.0.2.1)]`.
-                    std::size_t r = q + 1;
-                    while (r < end && m_text[r] != ']' && m_text[r] != ' ')
-                        ++r;
-                    if (r < end && m_text[r] == ']') {
-                        q = r + 1;
+                    const std::uint32_t* close = stop + 1;
+                    while (stop_before_end(close) && m_text[*close] != ']' && m_text[*close] != ' ')
+                        ++close;
+                    if (stop_before_end(close) && m_text[*close] == ']') {
+                        stop = close + 1;
                         continue;
                     }
-                    no_close_before = r;
+                    no_close_before = stop_before_end(close) ? *close : end;
                 }
-                ++q;
+                ++stop;
             }
             item.kind = Item::Kind::word;
-            item.end = static_cast<std::uint32_t>(q);
+            item.end = static_cast<std::uint32_t>(word_end);
         }
         pos = item.end;
         items.push_back(item);

@@ -98,6 +98,8 @@ private:
     mutable std::pmr::monotonic_buffer_resource m_arena{m_buffer.data(), m_buffer.size()};
     std::string_view m_text;  // in the arena
     std::string_view m_lower; // m_text in ASCII lower case, for ifind; in the arena
+    // The offsets of the spaces and of ( ) [ ] ; in order: all that split() must look at.
+    std::span<const std::uint32_t> m_stops; // in the arena
     // Each '(' in order of its offset, with its partner.
     std::pmr::vector<Paren> m_parens{&m_arena};
     // The case-folded pairs of adjacent characters on the line, hashed to 1024 slots (a byte
