@@ -28,14 +28,14 @@ void write_groups(std::ostream& out, std::string_view title, const std::vector<G
                   bool networks)
 {
     out << fmt::format("\n{}\n", title);
-    out << fmt::format("{:<34} {:>7} {:>8} {:>6} {:>6} {:>10} {:>7} {:>7} {:>6}\n",
+    out << fmt::format("{:<34} {:>7} {:>8} {:>6} {:>6} {:>10} {:>8} {:>7} {:>6}\n",
                        networks ? "network (name, registry)" : "registry", "sources", "messages",
-                       "sent", "failed", "unresolved", "replies", "bounced", "rate");
+                       "sent", "failed", "unresolved", "answered", "bounced", "rate");
     for (const auto& g : groups) {
         std::string label = g.key;
         if (networks && !g.name.empty())
             label += " " + g.name;
-        out << fmt::format("{:<34} {:>7} {:>8} {:>6} {:>6} {:>10} {:>7} {:>7} {:>6}\n",
+        out << fmt::format("{:<34} {:>7} {:>8} {:>6} {:>6} {:>10} {:>8} {:>7} {:>6}\n",
                            shown(label, 34), g.sources, g.messages, g.complaints_sent,
                            g.complaints_failed, g.unresolved, g.answered, g.bounced,
                            g.complaints_sent ? percent(g.reply_rate) : "-");
