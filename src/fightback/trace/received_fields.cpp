@@ -498,10 +498,16 @@ std::optional<std::string> find_queue_id(const ScannedLine& line)
 
 std::string clean(std::string_view text)
 {
-    std::string out(text);
-    for (char& c : out)
-        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
-            c = '?';
+    // Copied and cleaned in one pass. (The size handed to the callback is not used: GCC 12
+    // hands over the capacity it allocated.)
+    std::string out;
+    out.resize_and_overwrite(text.size(), [text](char* p, std::size_t) {
+        for (std::size_t i = 0; i < text.size(); ++i) {
+            const char c = text[i];
+            p[i] = static_cast<unsigned char>(c) < 0x20 || c == 0x7f ? '?' : c;
+        }
+        return text.size();
+    });
     return out;
 }
 

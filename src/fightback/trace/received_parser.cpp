@@ -15,9 +15,11 @@ namespace {
 
 using namespace detail;
 
-bool is_word(const ScannedLine& line, const Item& item, std::string_view word)
+// The length is compared first, inline: most items are not the keyword looked for.
+inline bool is_word(const ScannedLine& line, const Item& item, std::string_view word)
 {
-    return item.kind == Item::Kind::word && iequals(line.view(item), word);
+    return item.kind == Item::Kind::word && item.end - item.begin == word.size() &&
+           iequals(line.view(item), word);
 }
 
 // The value after a keyword such as "with" or "for", searched from the `by` keyword on so
