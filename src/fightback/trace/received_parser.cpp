@@ -23,10 +23,8 @@ inline bool is_word(const ScannedLine& line, const Item& item, std::string_view 
 }
 
 // The value after a keyword such as "with" or "for", searched from the `by` keyword on so
-// that words in the from-part ("from x with LMTP by y") do not count; with `or_from_part`,
-// the from-part is searched when the rest has none.
-std::optional<std::size_t> keyword_value(const LineShape& shape, std::string_view keyword,
-                                         bool or_from_part)
+// that words in the from-part ("from x with LMTP by y") do not count unless the rest has none.
+std::optional<std::size_t> keyword_value(const LineShape& shape, std::string_view keyword)
 {
     if (!shape.by_at)
         return std::nullopt;
@@ -40,12 +38,12 @@ std::optional<std::size_t> keyword_value(const LineShape& shape, std::string_vie
     };
     if (auto at = search(*shape.by_at, items.size()))
         return at;
-    return or_from_part ? search(1, *shape.by_at) : std::nullopt;
+    return search(1, *shape.by_at);
 }
 
 std::optional<std::string> protocol_of(const LineShape& shape)
 {
-    const auto at = keyword_value(shape, "with", true);
+    const auto at = keyword_value(shape, "with");
     if (!at)
         return std::nullopt;
     const ScannedLine& line = *shape.line;
@@ -67,8 +65,8 @@ std::optional<std::string> recipient_of(const LineShape& shape)
 {
     if (!shape.by_at)
         return std::nullopt;
-    const auto at = keyword_value(shape, "for", false);
-    if (!at)
+    const auto at = keyword_value(shape, "for");
+    if (!at || *at < *shape.by_at)
         return std::nullopt;
     std::string_view value = shape.line->view(shape.items[*at]);
     while (!value.empty() && (value.front() == '<'))
