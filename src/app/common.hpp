@@ -57,6 +57,8 @@ void add_contacts_command(CLI::App& app, const GlobalOptions& global, int& exit_
 void add_update_bootstrap_command(CLI::App& app, const GlobalOptions& global, int& exit_code);
 void add_find_sender_domain_command(CLI::App& app, const GlobalOptions& global,
                                     int& exit_code);
+void add_report_command(CLI::App& app, const GlobalOptions& global, int& exit_code);
+void add_outbox_command(CLI::App& app, const GlobalOptions& global, int& exit_code);
 void add_deliver_command(CLI::App& app, const GlobalOptions& global, int& exit_code);
 
 } // namespace fightback::app

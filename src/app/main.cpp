@@ -24,6 +24,8 @@ int main(int argc, char** argv)
     add_contacts_command(app, global, exit_code);
     add_update_bootstrap_command(app, global, exit_code);
     add_find_sender_domain_command(app, global, exit_code);
+    add_report_command(app, global, exit_code);
+    add_outbox_command(app, global, exit_code);
     add_deliver_command(app, global, exit_code);
     // Installed under the 2003 name too: `find-sender-domain ARGS` is `fightback
     // find-sender-domain ARGS`, so old cron lines run unchanged.

@@ -161,6 +161,8 @@ Expected<Config> parse(std::string_view toml_text, const std::string& origin_nam
         return std::unexpected(dns.error());
     if (auto contacts = read_contacts(toml_text, config.contacts); !contacts)
         return std::unexpected(contacts.error());
+    if (auto report = read_report(toml_text, config.report, config.send, config.ledger); !report)
+        return std::unexpected(report.error());
     if (auto scan = read_scan(toml_text, config.scan, config.folders, config.deliver); !scan)
         return std::unexpected(scan.error());
     return config;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "fightback/config/contacts_config.hpp"
+#include "fightback/config/report_config.hpp"
 #include "fightback/config/scan_config.hpp"
 #include "fightback/dns/server_address.hpp"
 #include "fightback/trace/trust.hpp"
@@ -27,6 +28,9 @@ struct Config {
     trace::TrustConfig trust;
     DnsConfig dns;
     ContactsConfig contacts;
+    ReportConfig report;
+    SendConfig send;
+    LedgerConfig ledger;
     ScanConfig scan;
     FoldersConfig folders;
     DeliverConfig deliver;

@@ -178,6 +178,16 @@ void Transaction::rollback()
     }
 }
 
+Expected<void> execute(sqlite3* db, std::string_view sql,
+                       const std::function<void(Statement&)>& bind)
+{
+    auto s = Statement::prepare(db, sql);
+    if (!s)
+        return std::unexpected(s.error());
+    bind(*s);
+    return s->run();
+}
+
 std::int64_t last_insert_id(sqlite3* db)
 {
     return sqlite3_last_insert_rowid(db);

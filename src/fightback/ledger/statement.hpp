@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -71,6 +72,10 @@ private:
     Expected<void> m_begun;
     bool m_open = false;
 };
+
+// Prepares `sql`, lets `bind` bind its parameters, runs it to completion.
+Expected<void> execute(sqlite3* db, std::string_view sql,
+                       const std::function<void(Statement&)>& bind);
 
 // The last insert's row id on this connection.
 std::int64_t last_insert_id(sqlite3* db);

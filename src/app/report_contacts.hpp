@@ -1,0 +1,36 @@
+// The recipients of a report: the contact search for the origin address (registries through
+// the ledger's cache, DNS contact zones and the domain route through the project's resolver),
+// or the addresses given on the command line (--to/--cc), which bypass the search and its
+// confidence gate because a person chose them.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "contacts_setup.hpp"
+#include "fightback/abuse/ranking.hpp"
+#include "fightback/config/config.hpp"
+#include "fightback/ledger/ledger.hpp"
+
+namespace fightback::app {
+
+struct RecipientFlags {
+    std::vector<std::string> to;
+    std::vector<std::string> cc;
+    std::vector<std::string> dns_servers;
+    bool no_dns = false;
+    ContactFlags contacts;
+
+    void add_to(CLI::App& command);
+};
+
+// --to/--cc as a decision (validated), or nothing when none were given.
+Expected<std::optional<abuse::Decision>> given_recipients(const RecipientFlags& flags);
+
+// The contact search for `ip`; `ledger` holds the cache (may be null).
+Expected<abuse::Decision> search_recipients(const config::Config& config,
+                                            const RecipientFlags& flags, const net::IpAddress& ip,
+                                            const ledger::Ledger* ledger);
+
+} // namespace fightback::app
