@@ -2,6 +2,7 @@
 // seconds UTC. MTAs write RFC 5322 dates, but also ctime order ("Sun Nov 13 14:50:12 2005"),
 // two-digit years, named zones, fractional seconds and trailing comments, so the text is
 // read as a bag of tokens (numbers, month, h:m:s, zone) rather than against one grammar.
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <optional>
@@ -102,6 +103,100 @@ struct Number {
     std::size_t digits;
 };
 
+// The date checked and turned into seconds since the epoch; `zone` in minutes east of UTC.
+std::optional<std::int64_t> epoch_seconds(std::int64_t year, int month, int day, int hour,
+                                          int minute, int second, int zone)
+{
+    if (year < 1900 || year > 9999 || month < 1 || month > 12 || day < 1 ||
+        day > days_in_month(year, month) || hour > 23 || minute > 59 || second > 60)
+        return std::nullopt;
+    const std::int64_t days = days_from_civil(year, month, day);
+    const std::int64_t seconds = days * 86400 + hour * 3600 + minute * 60 + second;
+    return seconds - static_cast<std::int64_t>(zone) * 60;
+}
+
+struct UsualDate {
+    std::int64_t year;
+    int month, day, hour, minute, second, zone;
+};
+
+// The form nearly every MTA writes, "[Ddd, ]D Mon YYYY hh:mm:ss +hhmm", read straight off.
+// Whatever follows it cannot change what the general reading makes of the date (month, day,
+// year, time and zone are all taken by then), so it is not looked at. Anything unusual (other
+// spacing, no zone, a zone out of range, a day that is not one) is left to the general reading.
+std::optional<UsualDate> read_usual_form(std::string_view text)
+{
+    std::size_t i = 0;
+    while (i < text.size() && text[i] == ' ')
+        ++i;
+    auto digits = [&](std::size_t count) -> std::optional<int> {
+        if (i + count > text.size())
+            return std::nullopt;
+        int value = 0;
+        for (std::size_t k = 0; k < count; ++k) {
+            if (!is_digit(text[i + k]))
+                return std::nullopt;
+            value = value * 10 + (text[i + k] - '0');
+        }
+        i += count;
+        return value;
+    };
+    auto take = [&](char c) {
+        if (i < text.size() && text[i] == c) {
+            ++i;
+            return true;
+        }
+        return false;
+    };
+    // A weekday only if it is one: the general reading would take a month name there.
+    if (i + 4 < text.size() && text[i + 3] == ',') {
+        static constexpr std::array<std::string_view, 7> days = {"Mon", "Tue", "Wed", "Thu",
+                                                                 "Fri", "Sat", "Sun"};
+        if (std::ranges::find(days, text.substr(i, 3)) == days.end())
+            return std::nullopt;
+        i += 4;
+        if (!take(' '))
+            return std::nullopt;
+    }
+    UsualDate d{};
+    const std::size_t day_at = i;
+    auto day = digits(2);
+    if (!day) {
+        i = day_at;
+        day = digits(1);
+    }
+    if (!day || *day < 1 || *day > 31 || !take(' ') || i + 4 > text.size() || text[i + 3] != ' ')
+        return std::nullopt;
+    d.day = *day;
+    const auto month = month_number(text.substr(i, 3));
+    if (!month)
+        return std::nullopt;
+    d.month = *month;
+    i += 4;
+    const auto year = digits(4);
+    if (!year || !take(' '))
+        return std::nullopt;
+    d.year = *year;
+    const auto hour = digits(2);
+    if (!hour || !take(':'))
+        return std::nullopt;
+    const auto minute = digits(2);
+    if (!minute || !take(':'))
+        return std::nullopt;
+    const auto second = digits(2);
+    if (!second || !take(' ') || i >= text.size() || (text[i] != '+' && text[i] != '-'))
+        return std::nullopt;
+    const bool west = text[i++] == '-';
+    const auto zone = digits(4);
+    if (!zone || (i < text.size() && text[i] != ' ') || *zone / 100 > 23 || *zone % 100 > 59)
+        return std::nullopt;
+    d.hour = *hour;
+    d.minute = *minute;
+    d.second = *second;
+    d.zone = (*zone / 100 * 60 + *zone % 100) * (west ? -1 : 1);
+    return d;
+}
+
 } // namespace
 
 std::optional<std::int64_t> parse_mail_date(std::string_view text)
@@ -109,6 +204,8 @@ std::optional<std::int64_t> parse_mail_date(std::string_view text)
     // Dates are short; anything long is not one, and the bound keeps the work trivial.
     if (text.size() > 200)
         text = text.substr(0, 200);
+    if (const auto d = read_usual_form(text))
+        return epoch_seconds(d->year, d->month, d->day, d->hour, d->minute, d->second, d->zone);
 
     std::optional<int> month;
     std::optional<int> hour, minute, second;
@@ -265,14 +362,7 @@ std::optional<std::int64_t> parse_mail_date(std::string_view text)
     }
     if (!hour || !minute)
         return std::nullopt;
-    if (year < 1900 || year > 9999 || *month < 1 || *month > 12 || day < 1 ||
-        day > days_in_month(year, *month) || *hour > 23 || *minute > 59 || second.value_or(0) > 60)
-        return std::nullopt;
-
-    const std::int64_t days = days_from_civil(year, *month, day);
-    const std::int64_t seconds =
-        days * 86400 + *hour * 3600 + *minute * 60 + second.value_or(0);
-    return seconds - static_cast<std::int64_t>(zone.value_or(0)) * 60;
+    return epoch_seconds(year, *month, day, *hour, *minute, second.value_or(0), zone.value_or(0));
 }
 
 } // namespace fightback::trace
