@@ -4,6 +4,7 @@
 #include "fightback/mail/message.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cstdio>
 #include <memory>
 #include <mutex>
@@ -101,9 +102,17 @@ void on_parser_warning(gint64 offset, GMimeParserWarning code, const gchar* item
     sink->warnings->push_back(fmt::format("offset {}: {}", offset, what));
 }
 
+// Printable US-ASCII but colon, as a table: every field name is scanned with it.
+constexpr auto field_name_chars = [] {
+    std::array<bool, 256> table{};
+    for (int c = 33; c <= 126; ++c)
+        table[static_cast<std::size_t>(c)] = c != ':';
+    return table;
+}();
+
 bool is_field_name_char(unsigned char c)
 {
-    return c >= 33 && c <= 126 && c != ':';
+    return field_name_chars[c];
 }
 
 struct FieldStart {
