@@ -281,15 +281,15 @@ void Message::split_header(std::size_t max_fields)
             pos = next;
             continue;
         }
-        std::string_view value = content.substr(start->colon + 1);
+        const std::string_view value = trim_leading(content.substr(start->colon + 1));
         current = &m_headers.emplace_back();
         current->name = content.substr(0, start->name_end);
         // Room for the continuation lines too, so that appending them does not reallocate.
         const std::size_t room = value.size() + continuation_length(all, next);
         current->raw.reserve(room);
-        current->raw = trim_leading(value);
+        current->raw = value;
         current->unfolded.reserve(room);
-        current->unfolded = trim_leading(value);
+        current->unfolded = value;
         pos = next;
     }
     if (current == nullptr && m_headers.empty())
