@@ -18,9 +18,6 @@ Markers markers_of(const ScannedLine& line)
         m.ms_server = true;
     else if (line.contains("Exim"))
         m.exim = true;
-    else if (line.contains(" (Postfix) with"))
-        m.postfix = true;
-    m.domino = line.contains(" (Lotus Domino ");
     return m;
 }
 
@@ -116,7 +113,7 @@ std::optional<Sender> FromPart::from_comment(std::span<const Item> words, std::s
             (words.size() == 1 && !m.smtpsvc && !m.ms_server && qmail_protocol()))
             s.rdns = name;
         s.looked_up_dns = words.size() == 1 && !m.smtpsvc && !m.ms_server && !m.exim &&
-                          !m.domino;
+                          !domino();
         s.strong = first_comment && (words.size() == 1 || exim_style || m.exim || m.smtpsvc ||
                                      m.ms_server);
         return s;
@@ -155,7 +152,7 @@ std::optional<Sender> FromPart::from_comment(std::span<const Item> words, std::s
             } else {
                 s.rdns = before.front() == '<' ? std::string_view{} : before;
                 s.strong = first_comment && (contains(before, ".") || before.front() == '<' ||
-                                             m.postfix);
+                                             postfix());
             }
             return s;
         }

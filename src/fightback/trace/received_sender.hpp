@@ -31,13 +31,12 @@ struct SenderResult {
     bool ms_server = false; // Exchange: the "id" is a version, not a queue id
 };
 
-// The MTA families whose lines SpamAssassin reads with rules of their own.
+// The MTA families whose lines SpamAssassin reads with rules of their own (Postfix and
+// Domino, which one reader each asks about, are FromPart::postfix() and domino()).
 struct Markers {
     bool exim = false;
     bool smtpsvc = false;
     bool ms_server = false;
-    bool postfix = false;
-    bool domino = false;
 };
 
 Markers markers_of(const ScannedLine& line);
@@ -53,6 +52,13 @@ public:
     }
 
     const Markers& markers() const { return m_markers; }
+    // The family after the three of Markers, in SpamAssassin's order: only if none of them.
+    bool postfix() const
+    {
+        return !m_markers.smtpsvc && !m_markers.ms_server && !m_markers.exim &&
+               m_line.contains(" (Postfix) with");
+    }
+    bool domino() const { return m_line.contains(" (Lotus Domino "); }
     std::size_t size() const { return m_shape.from_end > 1 ? m_shape.from_end - 1 : 0; }
     const Item& at(std::size_t i) const { return m_items[1 + i]; }
     std::string_view view(const Item& item) const { return m_line.view(item); }
