@@ -498,14 +498,18 @@ std::optional<std::string> find_queue_id(const ScannedLine& line)
 
 std::string clean(std::string_view text)
 {
-    // Copied and cleaned in one pass. (The size handed to the callback is not used: GCC 12
-    // hands over the capacity it allocated.)
+    // Each character mapped through a table, copied and cleaned in one pass. (The size handed
+    // to the callback is not used: GCC 12 hands over the capacity it allocated.)
+    static constexpr auto cleaned = [] {
+        std::array<char, 256> table{};
+        for (std::size_t c = 0; c < table.size(); ++c)
+            table[c] = c < 0x20 || c == 0x7f ? '?' : static_cast<char>(c);
+        return table;
+    }();
     std::string out;
     out.resize_and_overwrite(text.size(), [text](char* p, std::size_t) {
-        for (std::size_t i = 0; i < text.size(); ++i) {
-            const char c = text[i];
-            p[i] = static_cast<unsigned char>(c) < 0x20 || c == 0x7f ? '?' : c;
-        }
+        for (std::size_t i = 0; i < text.size(); ++i)
+            p[i] = cleaned[static_cast<unsigned char>(text[i])];
         return text.size();
     });
     return out;
