@@ -2,12 +2,14 @@
 // seconds UTC. MTAs write RFC 5322 dates, but also ctime order ("Sun Nov 13 14:50:12 2005"),
 // two-digit years, named zones, fractional seconds and trailing comments, so the text is
 // read as a bag of tokens (numbers, month, h:m:s, zone) rather than against one grammar.
+// Also date_cut: where the date that SpamAssassin's pattern strips from a line begins.
 #include <algorithm>
 #include <array>
 #include <cstdint>
 #include <optional>
 #include <string_view>
 
+#include "fightback/trace/received_fields.hpp"
 #include "fightback/trace/received_parser.hpp"
 #include "fightback/trace/received_scan.hpp"
 
@@ -364,5 +366,72 @@ std::optional<std::int64_t> parse_mail_date(std::string_view text)
         return std::nullopt;
     return epoch_seconds(year, *month, day, *hour, *minute, second.value_or(0), zone.value_or(0));
 }
+
+namespace detail {
+
+std::size_t date_cut(std::string_view text)
+{
+    const std::size_t none = text.size();
+    // Walks back over the pieces; `p` is always the offset just past the piece still to read.
+    const std::size_t last_space = text.rfind(' ');
+    if (last_space == std::string_view::npos || last_space + 1 == text.size())
+        return none;
+    std::size_t p = last_space;
+    auto digits_back = [&] {
+        const std::size_t end = p;
+        while (p > 0 && is_digit(text[p - 1]))
+            --p;
+        return p < end;
+    };
+    auto char_back = [&](char c) {
+        if (p > 0 && text[p - 1] == c) {
+            --p;
+            return true;
+        }
+        return false;
+    };
+    // The names are three letters: compared as one number each.
+    auto one_of_back = [&](std::initializer_list<std::string_view> words) {
+        if (p < 3)
+            return false;
+        auto key = [](std::string_view w) {
+            return static_cast<unsigned char>(w[0]) << 16 | static_cast<unsigned char>(w[1]) << 8 |
+                   static_cast<unsigned char>(w[2]);
+        };
+        const auto here = key(text.substr(p - 3, 3));
+        for (auto w : words)
+            if (key(w) == here) {
+                p -= 3;
+                return true;
+            }
+        return false;
+    };
+    // h:m[:s]
+    if (!digits_back() || !char_back(':') || !digits_back())
+        return none;
+    if (p > 0 && text[p - 1] == ':') {
+        --p;
+        if (!digits_back())
+            return none;
+    }
+    if (!char_back(' ') || !digits_back() || !char_back(' ') ||
+        !one_of_back({"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
+                      "Nov", "Dec"}) ||
+        !char_back(' ') || !digits_back())
+        return none;
+    // An optional "Day, " in front; the match must then still start with a space or ';'.
+    const std::size_t before_day = p;
+    if (!(char_back(' ') && char_back(',') &&
+          one_of_back({"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"}) && p > 0 &&
+          (text[p - 1] == ' ' || text[p - 1] == ';')))
+        p = before_day;
+    if (p == 0 || (text[p - 1] != ' ' && text[p - 1] != ';'))
+        return none;
+    while (p > 0 && (text[p - 1] == ' ' || text[p - 1] == ';'))
+        --p;
+    return p;
+}
+
+} // namespace detail
 
 } // namespace fightback::trace
