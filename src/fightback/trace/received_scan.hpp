@@ -1,5 +1,6 @@
-// The hand-written scanner under the Received parser: folds a header value into one line and
-// splits it into words, parenthesised comments and semicolons, with offsets into that line.
+// The hand-written scanner under the Received parser: folds a header value into one line,
+// splits it into words, parenthesised comments and semicolons, with offsets into that line,
+// and searches it for markers (through a filter of its character pairs: most are absent).
 // Also the small text predicates the recognisers share (IP literals as SpamAssassin reads
 // them, case-insensitive compares). Internal to trace/; nothing here allocates per character.
 #pragma once
