@@ -6,7 +6,7 @@
 namespace fightback::ledger {
 namespace {
 
-constexpr std::array<Migration, 4> steps{{
+constexpr std::array<Migration, 5> steps{{
     {1, "abuse contact cache, keyed by the range a registry returned",
      R"sql(
 CREATE TABLE contact_cache (
@@ -147,6 +147,19 @@ CREATE TABLE replies (
 );
 CREATE INDEX replies_by_complaint ON replies (complaint);
 CREATE INDEX replies_by_ticket ON replies (ticket);
+)sql"},
+    {5, "the scan pipeline's progress per message: the folder chosen, then done",
+     R"sql(
+CREATE TABLE pipeline_state (
+    message     INTEGER PRIMARY KEY REFERENCES messages (id),
+    state       TEXT    NOT NULL CHECK (state IN ('moving', 'done')),
+    action      TEXT    NOT NULL,         -- keep, complain, review, quarantine
+    outcome     TEXT    NOT NULL,         -- clean, complained, unresolved, review, quarantined
+    from_path   TEXT,                     -- the file as found (NULL when it stays)
+    destination TEXT,                     -- the folder it goes to (NULL when it stays)
+    updated     INTEGER NOT NULL          -- seconds since the epoch
+);
+CREATE INDEX pipeline_state_moving ON pipeline_state (state) WHERE state = 'moving';
 )sql"},
 }};
 

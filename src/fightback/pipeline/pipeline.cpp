@@ -1,0 +1,352 @@
+// One message through the stages, with the ledger written before each action, and a pool of
+// worker threads over a list of files.
+#include "fightback/pipeline/pipeline.hpp"
+
+#include <chrono>
+#include <thread>
+#include <vector>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "fightback/ledger/message_log.hpp"
+#include "fightback/mail/maildir.hpp"
+#include "fightback/report/incident_facts.hpp"
+#include "fightback/trace/trace.hpp"
+#include "fightback/trace/trace_json.hpp"
+
+namespace fightback::pipeline {
+namespace {
+
+std::int64_t now_seconds()
+{
+    return std::chrono::duration_cast<std::chrono::seconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+std::int64_t now_ms()
+{
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+MessageResult failed(MessageResult r, const Error& e)
+{
+    r.outcome = Outcome::error;
+    r.detail = e.message;
+    r.temporary = e.kind == ErrorKind::temporary;
+    return r;
+}
+
+std::optional<Outcome> outcome_named(std::string_view name)
+{
+    for (auto o : {Outcome::clean, Outcome::complained, Outcome::unresolved, Outcome::review,
+                   Outcome::quarantined})
+        if (to_string(o) == name)
+            return o;
+    return std::nullopt;
+}
+
+std::string decision_json(const abuse::Decision& d)
+{
+    nlohmann::json j;
+    j["to"] = d.to;
+    j["cc"] = d.cc;
+    j["automatic"] = d.automatic;
+    j["why"] = d.why;
+    return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+} // namespace
+
+std::string_view to_string(Outcome outcome)
+{
+    switch (outcome) {
+    case Outcome::clean: return "clean";
+    case Outcome::complained: return "complained";
+    case Outcome::unresolved: return "unresolved";
+    case Outcome::review: return "review";
+    case Outcome::quarantined: return "quarantined";
+    case Outcome::skipped: return "skipped";
+    case Outcome::error: return "error";
+    }
+    return "error";
+}
+
+std::filesystem::path folder_of(const std::filesystem::path& file)
+{
+    return file.parent_path().parent_path();
+}
+
+Pipeline::Pipeline(const scan::Classifier& classifier, const ledger::Ledger& state,
+                   const report::Complaints& complaints, ContactSearch contacts,
+                   PipelineOptions options, const ledger::Ledger* known)
+    : m_classifier(classifier), m_ledger(state), m_known(known ? *known : state),
+      m_complaints(complaints), m_contacts(std::move(contacts)), m_options(std::move(options)),
+      m_state(state)
+{
+}
+
+Expected<std::filesystem::path> Pipeline::destination(const std::filesystem::path& file,
+                                                      Outcome outcome) const
+{
+    const auto& f = m_options.folders;
+    const std::string* name = nullptr;
+    switch (outcome) {
+    case Outcome::complained: name = &f.complained; break;
+    case Outcome::unresolved: name = &f.unresolved; break;
+    case Outcome::review: name = &f.review; break;
+    case Outcome::quarantined: name = &f.quarantine; break;
+    default: return fail(ErrorKind::invalid, "this outcome stays where it is");
+    }
+    return mail::resolve_folder(mail::maildir_root(folder_of(file)), *name);
+}
+
+Expected<int> Pipeline::finish_interrupted()
+{
+    auto rows = m_state.moving();
+    if (!rows)
+        return std::unexpected(rows.error());
+    int finished = 0;
+    std::error_code ec;
+    for (const auto& row : *rows) {
+        if (!row.from_path || !row.destination)
+            continue;
+        const std::filesystem::path from(*row.from_path);
+        if (std::filesystem::exists(from, ec))
+            continue; // still to move: the listing finds it
+        const auto landed =
+            std::filesystem::path(*row.destination) / from.parent_path().filename() / from.filename();
+        if (!std::filesystem::exists(landed, ec))
+            continue;
+        if (auto r = m_state.finish_move(row.message, from.string(), landed.string(), now_seconds());
+            !r)
+            return std::unexpected(r.error());
+        ++finished;
+    }
+    return finished;
+}
+
+MessageResult Pipeline::move(MessageResult result, std::int64_t message, const std::string& action)
+{
+    auto dest = destination(result.file, result.outcome);
+    if (!dest)
+        return failed(std::move(result), dest.error());
+    StateRow row{message, StepState::moving, action, std::string(to_string(result.outcome)),
+                 result.file.string(), dest->string()};
+    if (auto r = m_state.put(row, now_seconds()); !r)
+        return failed(std::move(result), r.error());
+    return finish_recorded(std::move(result), row);
+}
+
+MessageResult Pipeline::finish_recorded(MessageResult result, const StateRow& row)
+{
+    const std::filesystem::path dest(*row.destination);
+    const auto landed = dest / result.file.parent_path().filename() / result.file.filename();
+    if (!m_options.move) {
+        result.moved_to = landed;
+        return result;
+    }
+    if (auto made = mail::ensure_maildir(dest); !made)
+        return failed(std::move(result), made.error());
+    auto moved = mail::move_message(result.file, dest);
+    std::filesystem::path to;
+    if (moved) {
+        to = moved->destination;
+    } else {
+        std::error_code ec;
+        // Moved by an earlier run that stopped before recording it: finish the record.
+        if (moved.error().kind != ErrorKind::not_found || !std::filesystem::exists(landed, ec))
+            return failed(std::move(result), moved.error());
+        to = landed;
+    }
+    if (auto r = m_state.finish_move(row.message, result.file.string(), to.string(), now_seconds());
+        !r)
+        return failed(std::move(result), r.error());
+    result.moved_to = to;
+    return result;
+}
+
+Expected<abuse::Decision> Pipeline::contacts_for(const net::IpAddress& ip)
+{
+    const auto key = ip.to_string();
+    {
+        std::lock_guard lock(m_cache_mutex);
+        if (auto it = m_contact_cache.find(key); it != m_contact_cache.end())
+            return it->second;
+    }
+    auto found = m_contacts ? m_contacts(ip) : fail(ErrorKind::not_found, "no contact search");
+    if (!found) {
+        if (found.error().kind == ErrorKind::temporary)
+            return found;
+        abuse::Decision none; // a definite "nobody": recorded as no-contact
+        none.why = found.error().message;
+        found = std::move(none);
+    }
+    std::lock_guard lock(m_cache_mutex);
+    m_contact_cache.emplace(key, *found);
+    return found;
+}
+
+MessageResult Pipeline::process(const std::filesystem::path& file)
+{
+    MessageResult result;
+    result.file = file;
+    auto message = mail::Message::load_file(file, m_options.limits);
+    if (!message) {
+        std::error_code ec;
+        auto e = message.error();
+        if (!std::filesystem::exists(file, ec) && !ec)
+            e = Error{ErrorKind::not_found,
+                      fmt::format("{}: vanished before it was read (moved or deleted by another "
+                                  "program); nothing to do",
+                                  file.string())};
+        else
+            e.message = fmt::format("{}: {}", file.string(), e.message);
+        return failed(std::move(result), e);
+    }
+    const auto hash = ledger::content_hash(message->bytes());
+    const ledger::MessageLog log(m_ledger);
+
+    // Seen before: finished (skip), or decided and not yet moved (move it now).
+    if (auto seen = ledger::MessageLog(m_known).find(hash); !seen) {
+        return failed(std::move(result), seen.error());
+    } else if (*seen) {
+        auto row = PipelineState(m_known).get(**seen);
+        if (!row)
+            return failed(std::move(result), row.error());
+        if (*row && (*row)->state == StepState::done) {
+            result.outcome = Outcome::skipped;
+            result.detail = fmt::format("handled before ({})", (*row)->outcome);
+            return result;
+        }
+        if (*row && (*row)->destination && &m_known == &m_ledger) {
+            result.outcome = outcome_named((*row)->outcome).value_or(Outcome::quarantined);
+            result.detail = "finishing the move an earlier run began";
+            return finish_recorded(std::move(result), **row);
+        }
+    }
+
+    auto verdict = m_classifier.classify(*message, file.filename().string());
+    if (!verdict)
+        return failed(std::move(result), Error{verdict.error().kind,
+                                               fmt::format("{}: {}", file.string(),
+                                                           verdict.error().message)});
+    result.detection = verdict->name;
+    result.detail = verdict->reason;
+    const std::int64_t now = now_seconds();
+    const ledger::MessageFacts facts{hash, message->header("Message-ID"), message->bytes().size(),
+                                     file.string()};
+    auto seen = log.note_message(facts, now);
+    if (!seen)
+        return failed(std::move(result), seen.error());
+    const std::string action(scan::to_string(verdict->action));
+    if (verdict->kind != scan::VerdictKind::clean) {
+        const char* engine = verdict->kind == scan::VerdictKind::spam ? "headers" : "scanner";
+        if (auto r = log.note_verdict(seen->id, engine, verdict->name, action, now); !r)
+            return failed(std::move(result), r.error());
+    }
+
+    switch (verdict->action) {
+    case scan::Action::keep: {
+        result.outcome = Outcome::clean;
+        StateRow row{seen->id, StepState::done, action, "clean", std::nullopt, std::nullopt};
+        if (auto r = m_state.put(row, now); !r)
+            return failed(std::move(result), r.error());
+        return result;
+    }
+    case scan::Action::review:
+        result.outcome = Outcome::review;
+        return move(std::move(result), seen->id, action);
+    case scan::Action::quarantine:
+        result.outcome = Outcome::quarantined;
+        return move(std::move(result), seen->id, action);
+    case scan::Action::complain:
+        break;
+    }
+
+    // complain: trace, contacts, incident.
+    auto t = trace::trace_message(*message, trace::TraceOptions{m_options.trust, now});
+    const auto origin = t.origin_ip();
+    if (auto r = log.note_trace(seen->id, origin, trace::to_json(t).dump(), now); !r)
+        return failed(std::move(result), r.error());
+    if (!origin || !t.origin_routable) {
+        result.outcome = Outcome::unresolved;
+        result.detail = origin ? fmt::format("the origin {} is not routable", origin->to_string())
+                               : std::string("the trace names no origin");
+        return move(std::move(result), seen->id, action);
+    }
+    auto decision = contacts_for(*origin);
+    if (!decision)
+        return failed(std::move(result), decision.error());
+    if (auto r = log.note_contacts(seen->id, decision->automatic, decision_json(*decision), now);
+        !r)
+        return failed(std::move(result), r.error());
+    const auto type = verdict->kind == scan::VerdictKind::spam ? report::FeedbackType::abuse
+                                                                : report::FeedbackType::virus;
+    auto incident = report::make_incident(*message, t, *decision, type, verdict->name, now);
+    incident.location = file.string();
+    auto outcome = m_complaints.record(incident, now_ms());
+    if (!outcome)
+        return failed(std::move(result), outcome.error());
+    using report::Disposition;
+    switch (outcome->disposition) {
+    case Disposition::opened:
+    case Disposition::joined:
+    case Disposition::late:
+        result.outcome = Outcome::complained;
+        result.complaint = outcome->complaint;
+        result.new_complaint = outcome->disposition == Disposition::opened;
+        break;
+    case Disposition::duplicate: {
+        auto had = m_state.incident_has_complaint(seen->id);
+        if (!had)
+            return failed(std::move(result), had.error());
+        result.outcome = *had && **had ? Outcome::complained : Outcome::unresolved;
+        break;
+    }
+    case Disposition::suppressed:
+    case Disposition::no_contact:
+        result.outcome = Outcome::unresolved;
+        break;
+    }
+    result.detail = fmt::format("{} from {}: {}", verdict->name, origin->to_string(),
+                                outcome->reason.empty() ? decision->why : outcome->reason);
+    return move(std::move(result), seen->id, action);
+}
+
+std::size_t Pipeline::run(std::span<const std::filesystem::path> files, unsigned jobs,
+                          const std::atomic<bool>* stop,
+                          const std::function<void(const MessageResult&)>& on_result)
+{
+    std::atomic<std::size_t> next{0};
+    std::atomic<std::size_t> done{0};
+    std::mutex report_mutex;
+    auto work = [&] {
+        for (;;) {
+            if (stop && stop->load())
+                return;
+            const std::size_t i = next.fetch_add(1);
+            if (i >= files.size())
+                return;
+            auto r = process(files[i]);
+            done.fetch_add(1);
+            std::lock_guard lock(report_mutex);
+            on_result(r);
+        }
+    };
+    jobs = std::clamp<unsigned>(jobs, 1, 64);
+    if (jobs == 1) {
+        work();
+        return done.load();
+    }
+    std::vector<std::jthread> workers;
+    for (unsigned j = 0; j < jobs; ++j)
+        workers.emplace_back(work);
+    workers.clear();
+    return done.load();
+}
+
+} // namespace fightback::pipeline

@@ -1,0 +1,98 @@
+// The scan pipeline that `fightback scan` and `fightback watch` share: for each message file
+// not handled before (the ledger knows it by the SHA-256 of its bytes), the verdict; for
+// complain actions the trace, the contacts and the incident (which the report module gathers
+// into one complaint per source and recipient per period); then the move into the folder the
+// outcome names. Every step is in the ledger before the next starts, and the folder is
+// recorded before the move, so a run killed anywhere is finished by the next one and no
+// message is reported twice. Sending the queued complaints is the caller's (the outbox).
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <span>
+#include <string>
+
+#include "fightback/abuse/ranking.hpp"
+#include "fightback/config/scan_config.hpp"
+#include "fightback/ledger/ledger.hpp"
+#include "fightback/mail/message.hpp"
+#include "fightback/pipeline/pipeline_state.hpp"
+#include "fightback/report/complaints.hpp"
+#include "fightback/scan/classifier.hpp"
+#include "fightback/trace/trust.hpp"
+
+namespace fightback::pipeline {
+
+enum class Outcome { clean, complained, unresolved, review, quarantined, skipped, error };
+std::string_view to_string(Outcome outcome);
+
+struct MessageResult {
+    std::filesystem::path file;
+    Outcome outcome = Outcome::error;
+    std::string detection;                    // what matched, when something did
+    std::string detail;                       // the reason, or the error
+    std::optional<std::filesystem::path> moved_to; // the new path (or where it would go)
+    std::optional<std::int64_t> complaint;    // the complaint the incident joined
+    bool new_complaint = false;               // that complaint was opened by this message
+    bool temporary = false;                   // an error worth retrying later (nothing decided)
+};
+
+using ContactSearch = std::function<Expected<abuse::Decision>(const net::IpAddress&)>;
+
+struct PipelineOptions {
+    config::FoldersConfig folders;
+    trace::TrustConfig trust;
+    mail::LoadLimits limits = {.max_message_bytes = 64u << 20, .max_header_fields = 10000,
+                               .headers_only = true};
+    bool move = true; // false for dry runs: the outcome is decided, the file stays
+};
+
+class Pipeline {
+public:
+    // `state` holds the pipeline's records, messages and incidents (an in-memory ledger for a
+    // dry run); `known`, when given, is read to skip messages handled before (the real
+    // ledger in a dry run); by default the same as `state`.
+    Pipeline(const scan::Classifier& classifier, const ledger::Ledger& state,
+             const report::Complaints& complaints, ContactSearch contacts,
+             PipelineOptions options, const ledger::Ledger* known = nullptr);
+
+    // Finishes the records of moves a killed run made but did not record (the file is in
+    // its destination already). Returns how many.
+    Expected<int> finish_interrupted();
+
+    // One message; safe to call from several threads at once.
+    MessageResult process(const std::filesystem::path& file);
+
+    // Many messages on `jobs` threads; `on_result` is called one at a time. A set `stop`
+    // lets the messages in hand finish and takes no more.
+    std::size_t run(std::span<const std::filesystem::path> files, unsigned jobs,
+                    const std::atomic<bool>* stop,
+                    const std::function<void(const MessageResult&)>& on_result);
+
+private:
+    Expected<std::filesystem::path> destination(const std::filesystem::path& file,
+                                                Outcome outcome) const;
+    MessageResult move(MessageResult result, std::int64_t message, const std::string& action);
+    MessageResult finish_recorded(MessageResult result, const StateRow& row);
+    Expected<abuse::Decision> contacts_for(const net::IpAddress& ip);
+
+    const scan::Classifier& m_classifier;
+    const ledger::Ledger& m_ledger;
+    const ledger::Ledger& m_known;
+    const report::Complaints& m_complaints;
+    ContactSearch m_contacts;
+    PipelineOptions m_options;
+    PipelineState m_state;
+    std::mutex m_cache_mutex;
+    std::map<std::string, abuse::Decision> m_contact_cache; // per run, by address
+};
+
+// The folder a message file lives in: FOLDER for FOLDER/new/NAME or FOLDER/cur/NAME.
+std::filesystem::path folder_of(const std::filesystem::path& file);
+
+} // namespace fightback::pipeline
