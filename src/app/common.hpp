@@ -18,6 +18,7 @@ namespace fightback::app {
 inline constexpr int exit_ok = 0;
 inline constexpr int exit_not_found = 1;
 inline constexpr int exit_error = 2;
+inline constexpr int exit_tempfail = 75; // sysexits EX_TEMPFAIL: deliver asks the MTA to retry
 
 struct GlobalOptions {
     std::optional<std::filesystem::path> config_path;
@@ -60,5 +61,6 @@ void add_find_sender_domain_command(CLI::App& app, const GlobalOptions& global,
 void add_report_command(CLI::App& app, const GlobalOptions& global, int& exit_code);
 void add_outbox_command(CLI::App& app, const GlobalOptions& global, int& exit_code);
 void add_deliver_command(CLI::App& app, const GlobalOptions& global, int& exit_code);
+void add_scan_command(CLI::App& app, const GlobalOptions& global, int& exit_code);
 
 } // namespace fightback::app
