@@ -25,7 +25,6 @@
 namespace fightback::app {
 namespace {
 
-constexpr int exit_tempfail = 75; // sysexits EX_TEMPFAIL
 
 struct DeliverArgs {
     std::optional<std::string> maildir;

@@ -158,6 +158,12 @@ Expected<void> ensure_maildir(const std::filesystem::path& folder)
         std::filesystem::is_directory(folder / "cur", ec))
         return {};
     const auto parent = folder.parent_path();
+    if (!parent.empty() && !std::filesystem::is_directory(parent, ec)) {
+        std::filesystem::create_directories(parent, ec);
+        if (ec)
+            return fail(errno_kind(ec.value()),
+                        fmt::format("cannot create {}: {}", parent.string(), ec.message()));
+    }
     const auto name = folder.filename().string();
     const bool subfolder = name.size() > 1 && name.front() == '.' && is_maildir(parent);
     if (auto made = make_directory(folder); !made)

@@ -45,8 +45,9 @@ std::filesystem::path maildir_root(const std::filesystem::path& folder);
 Expected<std::filesystem::path> resolve_folder(const std::filesystem::path& root,
                                                std::string_view name);
 
-// Makes `folder` a Maildir if it is not one yet (tmp/, new/, cur/, mode 0700), with the
-// empty "maildirfolder" file when it is a ".Name" subfolder of a Maildir (Maildir++).
+// Makes `folder` a Maildir if it is not one yet (tmp/, new/, cur/, mode 0700; missing parent
+// directories too), with the empty "maildirfolder" file when it is a ".Name" subfolder of a
+// Maildir (Maildir++).
 // Safe when another process does the same at the same time.
 Expected<void> ensure_maildir(const std::filesystem::path& folder);
 
