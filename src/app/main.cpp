@@ -39,9 +39,19 @@ int main(int argc, char** argv)
         app.parse(static_cast<int>(args.size()), args.data());
     } catch (const CLI::ParseError& e) {
         int code = app.exit(e);
+        // A mail system reads deliver's exit code: a bad command line defers the mail (75)
+        // rather than bouncing it.
+        if (code != 0 && app.got_subcommand("deliver")) {
+            print_error("deliver: bad command line (exit 75: the MTA will retry)");
+            return exit_tempfail;
+        }
         return code == 0 ? exit_ok : exit_error;
     } catch (const std::exception& e) {
         print_error(e.what());
+        if (app.got_subcommand("deliver")) {
+            print_error("deliver: exit 75: the MTA will retry");
+            return exit_tempfail;
+        }
         return exit_error;
     }
     return exit_code;
