@@ -148,7 +148,7 @@ CREATE TABLE replies (
 CREATE INDEX replies_by_complaint ON replies (complaint);
 CREATE INDEX replies_by_ticket ON replies (ticket);
 )sql"},
-    {5, "the scan pipeline's progress per message: the folder chosen, then done",
+    {5, "the scan pipeline progress per message: the folder chosen, then done",
      R"sql(
 CREATE TABLE pipeline_state (
     message     INTEGER PRIMARY KEY REFERENCES messages (id),
