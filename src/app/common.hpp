@@ -63,5 +63,7 @@ void add_outbox_command(CLI::App& app, const GlobalOptions& global, int& exit_co
 void add_deliver_command(CLI::App& app, const GlobalOptions& global, int& exit_code);
 void add_scan_command(CLI::App& app, const GlobalOptions& global, int& exit_code);
 void add_watch_command(CLI::App& app, const GlobalOptions& global, int& exit_code);
+void add_stats_command(CLI::App& app, const GlobalOptions& global, int& exit_code);
+void add_replies_command(CLI::App& app, const GlobalOptions& global, int& exit_code);
 
 } // namespace fightback::app

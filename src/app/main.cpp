@@ -29,6 +29,8 @@ int main(int argc, char** argv)
     add_deliver_command(app, global, exit_code);
     add_scan_command(app, global, exit_code);
     add_watch_command(app, global, exit_code);
+    add_stats_command(app, global, exit_code);
+    add_replies_command(app, global, exit_code);
     // Installed under the 2003 name too: `find-sender-domain ARGS` is `fightback
     // find-sender-domain ARGS`, so old cron lines run unchanged.
     std::vector<char*> args(argv, argv + argc);
