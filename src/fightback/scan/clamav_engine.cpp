@@ -135,6 +135,8 @@ Expected<std::unique_ptr<ClamavEngine>> ClamavEngine::load(const EngineSettings&
         if (cl_error_t rc = cl_engine_set_num(engine, limit.field, *limit.value); rc != CL_SUCCESS)
             return fail(ErrorKind::invalid, fmt::format("libclamav: cannot set a limit: {}", cl_strerror(rc)));
     }
+    if (!settings.cache)
+        cl_engine_set_num(engine, CL_ENGINE_DISABLE_CACHE, 1);
     if (settings.tmpdir) {
         if (cl_error_t rc = cl_engine_set_str(engine, CL_ENGINE_TMPDIR, settings.tmpdir->c_str());
             rc != CL_SUCCESS)

@@ -57,6 +57,9 @@ struct EngineSettings {
     std::optional<std::uint32_t> max_files;
     std::optional<std::filesystem::path> tmpdir;
     bool heuristics = true; // ClamAV's heuristic alerts (Heuristics.*), on as in clamscan
+    // ClamAV remembers clean objects by hash and skips them when seen again; off only for
+    // measurements that must not profit from an earlier pass.
+    bool cache = true;
 };
 
 // Loads the signature database (libclamav) or checks the daemon answers PING (clamd). A
