@@ -8,14 +8,17 @@
 #include <cstdio>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "common.hpp"
 #include "report_contacts.hpp"
 #include "report_setup.hpp"
 #include "fightback/ledger/ledger.hpp"
+#include "fightback/ledger/message_log.hpp"
 #include "fightback/report/incident_facts.hpp"
 #include "fightback/report/mime_text.hpp"
 #include "fightback/trace/trace.hpp"
+#include "fightback/trace/trace_json.hpp"
 #include "fightback/util/text.hpp"
 
 namespace fightback::app {
@@ -166,6 +169,26 @@ int run_report(const GlobalOptions& global, const ReportArgs& args)
     auto outcome = complaints.record(incident, start);
     if (!outcome)
         return fail_with(outcome.error());
+    // The message's history: how it was traced and whom the contacts named.
+    if (outcome->disposition != report::Disposition::duplicate) {
+        const ledger::MessageLog log(*ledger);
+        const auto dump = [](const nlohmann::json& j) {
+            return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+        };
+        nlohmann::json contacts{{"to", decision.to},         {"cc", decision.cc},
+                                {"automatic", decision.automatic}, {"why", decision.why},
+                                {"candidates", nlohmann::json::array()}};
+        for (const auto& c : decision.candidates)
+            contacts["candidates"].push_back({{"address", c.address}, {"source", c.source},
+                                              {"score", c.score}, {"reason", c.reason}});
+        if (auto r = log.note_trace(outcome->message, origin, dump(trace::to_json(t)), start / 1000);
+            !r)
+            return fail_with(r.error());
+        if (auto r = log.note_contacts(outcome->message, decision.automatic, dump(contacts),
+                                       start / 1000);
+            !r)
+            return fail_with(r.error());
+    }
     using report::Disposition;
     switch (outcome->disposition) {
     case Disposition::suppressed:

@@ -53,6 +53,8 @@ Expected<abuse::Decision> search_recipients(const config::Config& config,
     auto options = finder_options(config.contacts);
     if (!options)
         return std::unexpected(options.error());
+    if (flags.contacts.no_whois)
+        options->use_whois = false;
     auto bootstrap = load_bootstrap(config.contacts);
     if (!bootstrap)
         return std::unexpected(bootstrap.error());

@@ -200,6 +200,7 @@ Expected<IncidentOutcome> Complaints::record_locked(const IncidentInput& in,
         return std::unexpected(seen.error());
 
     IncidentOutcome out;
+    out.message = seen->id;
     {
         auto earlier = Statement::prepare(
             db, "SELECT id, complaint, disposition FROM incidents WHERE message = ?1");

@@ -61,6 +61,7 @@ struct IncidentOutcome {
     Disposition disposition = Disposition::no_contact;
     std::optional<std::int64_t> complaint;
     std::int64_t incident = 0;
+    std::int64_t message = 0; // the row in `messages`
     std::string reason;
 };
 

@@ -13,6 +13,7 @@ import json
 import os
 import shutil
 import signal
+import sqlite3
 import socket
 import stat
 import subprocess
@@ -23,6 +24,7 @@ import unittest
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+TESTS = HERE.parent.parent
 PYTHON = "/usr/bin/python3"
 FIGHTBACK = None
 
@@ -264,6 +266,16 @@ class SendTest(unittest.TestCase):
         entries = self.outbox()
         self.assertEqual([e["state"] for e in entries], ["sent"])
         self.assertEqual(entries[0]["message_id"], msg["Message-ID"])
+        # The ledger holds the message's history: seen, traced, its contacts, its delivery.
+        db = sqlite3.connect(self.dir / "ledger.sqlite")
+        self.assertEqual(db.execute("SELECT message_id FROM messages").fetchall(),
+                         [("<worm-0001@dsl.isp.example>",)])
+        self.assertEqual(db.execute("SELECT origin_ip FROM traces").fetchall(),
+                         [("198.51.100.45",)])
+        self.assertEqual(db.execute("SELECT automatic FROM message_contacts").fetchall(), [(1,)])
+        self.assertEqual(db.execute("SELECT outcome, code FROM deliveries").fetchall(),
+                         [("sent", 250)])
+        db.close()
         # The same message again: recorded once, nothing new goes out.
         r = self.report(1, check=0)
         self.assertIn("nothing new", r.stdout)
@@ -461,6 +473,40 @@ class SendTest(unittest.TestCase):
         self.assertEqual(len(self.received()), 2)
         late = [e for e in self.outbox() if e["source_ip"] == "198.51.100.45"][0]
         self.assertEqual((late["incidents"], late["late_incidents"]), (5, 1))
+
+    def test_recipients_from_the_contact_search(self):
+        """No --to: the contacts module asks the project's RDAP test server (loopback)."""
+        self.config()
+        self.server()
+        rdap = subprocess.Popen([PYTHON, str(TESTS / "servers" / "rdap_server.py"), "--routes",
+                                 str(TESTS / "data" / "rdap" / "routes.json")],
+                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        try:
+            word, port = rdap.stdout.readline().split()
+            self.assertEqual(word, "PORT")
+            flags = ["--no-dns", "--no-cache", "--no-whois", "--loopback-only",
+                     "--registry-interval", "0", "--rdap-bootstrap",
+                     TESTS / "data" / "rdap" / "bootstrap", "--assume-routable",
+                     "192.0.2.0/24 198.51.100.0/24 203.0.113.0/24"]
+            for host in ("rdap.arin.net", "rdap.db.ripe.net", "rdap.apnic.net",
+                         "rdap.lacnic.net", "rdap.afrinic.net"):
+                flags += ["--connect-to", f"{host}:80:127.0.0.1:{port}"]
+            r = self.fightback("report", "--send", "--feedback-type", "virus", *flags,
+                               self.message(1, ip="192.0.2.10"), check=0)
+            self.assertIn("net-abuse@isp-one.example", r.stdout)
+            [msg] = self.received()
+            self.assertEqual(msg["To"], "net-abuse@isp-one.example")
+            self.assertEqual(self.feedback_fields(msg.get_payload()[1])["Source-IP"],
+                             "192.0.2.10")
+            # AFRINIC published no abuse contact for this range: the gate stops the report.
+            r = self.fightback("report", "--send", *flags,
+                               self.message(2, ip="203.0.113.140"), check=1)
+            self.assertIn("not reported", r.stdout)
+            self.assertEqual(len(self.received()), 1)
+        finally:
+            rdap.terminate()
+            rdap.wait()
+            rdap.stdout.close()
 
     def test_dry_runs_change_nothing(self):
         self.config()
