@@ -188,6 +188,14 @@ int run_report(const GlobalOptions& global, const ReportArgs& args)
                                        start / 1000);
             !r)
             return fail_with(r.error());
+        // The verdict is the user's: they asked for this report, naming what it was.
+        const std::string named = args.detection.empty()
+                                      ? std::string(report::feedback_type_name(*type))
+                                      : args.detection;
+        if (auto r = log.note_verdict(outcome->message, "report", named, "complain",
+                                      start / 1000);
+            !r)
+            return fail_with(r.error());
     }
     using report::Disposition;
     switch (outcome->disposition) {

@@ -273,6 +273,8 @@ class SendTest(unittest.TestCase):
         self.assertEqual(db.execute("SELECT origin_ip FROM traces").fetchall(),
                          [("198.51.100.45",)])
         self.assertEqual(db.execute("SELECT automatic FROM message_contacts").fetchall(), [(1,)])
+        self.assertEqual(db.execute("SELECT engine, name, action FROM verdicts").fetchall(),
+                         [("report", "Worm.Swen", "complain")])
         self.assertEqual(db.execute("SELECT outcome, code FROM deliveries").fetchall(),
                          [("sent", 250)])
         db.close()
