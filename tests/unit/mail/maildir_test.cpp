@@ -2,12 +2,10 @@
 // moves that keep names, never replace, finish an interrupted copy, and report vanished files.
 #include <fcntl.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <fstream>
-#include <functional>
 #include <mutex>
 #include <set>
 #include <sstream>
@@ -16,6 +14,7 @@
 #include <gtest/gtest.h>
 
 #include "fightback/mail/maildir.hpp"
+#include "support/as_nobody.hpp"
 #include "support/temp_dir.hpp"
 
 using namespace fightback;
@@ -288,22 +287,6 @@ TEST_F(MaildirMove, ManyMoversOneWinner)
     }
 }
 
-// Root reads everything; the unreadable case runs in a child that dropped to nobody.
-int as_nobody(const std::function<int()>& body)
-{
-    if (::geteuid() != 0)
-        return body();
-    const pid_t child = ::fork();
-    if (child == 0) {
-        if (::setgid(65534) != 0 || ::setuid(65534) != 0)
-            ::_exit(99);
-        ::_exit(body());
-    }
-    int status = 0;
-    ::waitpid(child, &status, 0);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 98;
-}
-
 TEST_F(MaildirMove, UnreadableFolderIsAnErrorAndNothingMoves)
 {
     const auto message = root / "cur" / "1700000000.M1P2Q3.host:2,S";
@@ -312,7 +295,7 @@ TEST_F(MaildirMove, UnreadableFolderIsAnErrorAndNothingMoves)
     ::chmod((root / "cur").c_str(), 0755); // readable, not writable by others
     ::chmod(dir.path().c_str(), 0755);
     ::chmod(message.c_str(), 0644);
-    const int code = as_nobody([&] {
+    const int code = test_support::as_nobody([&] {
         auto r = move_message(message, root / ".Quarantine");
         if (r)
             return 1;

@@ -1,5 +1,7 @@
 // Scanning a Maildir with worker threads: every file reported once, the right verdicts,
 // files that vanished or cannot be read reported as such, and a stop request honoured.
+#include <sys/stat.h>
+
 #include <fstream>
 #include <mutex>
 
@@ -10,6 +12,7 @@
 #include "fightback/scan/clamav_engine.hpp"
 #include "paths.hpp"
 #include "support/sample_mail.hpp"
+#include "support/as_nobody.hpp"
 #include "support/temp_dir.hpp"
 
 using namespace fightback;
@@ -68,6 +71,42 @@ TEST(BatchScan, EveryFileOnceWithItsVerdict)
     EXPECT_EQ(infected, expect_infected);
     EXPECT_EQ(complain, 4); // the worms; EICAR is quarantined by default
     EXPECT_EQ(errors_not_found, 1);
+}
+
+TEST(BatchScan, UnreadableFileIsAnErrorTheOthersAreScanned)
+{
+    ASSERT_TRUE(engine());
+    test_support::TempDir dir;
+    const auto root = dir / "Maildir";
+    ASSERT_TRUE(mail::deliver(root, samples::worm_message()));
+    auto locked = mail::deliver(root, samples::clean_message());
+    ASSERT_TRUE(locked);
+    ASSERT_TRUE(mail::deliver(root, samples::eicar_message()));
+    for (const auto& d : {dir.path(), root, root / "new"})
+        ::chmod(d.c_str(), 0755);
+    for (const auto& f : std::filesystem::directory_iterator(root / "new"))
+        ::chmod(f.path().c_str(), 0644);
+    ::chmod(locked->c_str(), 0000);
+    auto files = mail::list_maildir(root);
+    ASSERT_TRUE(files);
+    Classifier classifier(engine(), Rules::defaults());
+    // The result as a number: infected verdicts * 10 + io errors.
+    const int code = test_support::as_nobody([&] {
+        int infected = 0, io = 0;
+        std::mutex m;
+        BatchOptions options;
+        options.jobs = 2;
+        scan_files(classifier, *files, options,
+                   [&](std::size_t, const std::filesystem::path&, Expected<Verdict> v) {
+                       std::lock_guard lock(m);
+                       if (!v)
+                           io += v.error().kind == ErrorKind::io;
+                       else
+                           infected += v->kind == VerdictKind::infected;
+                   });
+        return infected * 10 + io;
+    });
+    EXPECT_EQ(code, 21);
 }
 
 TEST(BatchScan, StopTakesNoNewFile)
