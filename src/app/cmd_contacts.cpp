@@ -138,24 +138,12 @@ int run_contacts(const GlobalOptions& global, const ContactsArgs& args)
     abuse::TxtLookup txt;
     abuse::DomainRouteLookup route;
     if (!args.no_dns) {
-        dns::ResolverOptions dns_options;
-        dns_options.servers = config->dns.servers;
-        if (!args.dns_servers.empty()) {
-            dns_options.servers.clear();
-            for (const auto& text : args.dns_servers) {
-                auto server = dns::ServerAddress::parse(text);
-                if (!server) {
-                    print_error(fmt::format("--dns-server: {}", server.error().message));
-                    return exit_error;
-                }
-                dns_options.servers.push_back(*server);
-            }
+        auto dns_options = contact_dns_options(config->dns, args.dns_servers);
+        if (!dns_options) {
+            print_error(dns_options.error().message);
+            return exit_error;
         }
-        if (config->dns.timeout)
-            dns_options.timeout = *config->dns.timeout;
-        if (config->dns.tries)
-            dns_options.tries = *config->dns.tries;
-        auto created = dns::Resolver::create(dns_options);
+        auto created = dns::Resolver::create(*dns_options);
         auto psl = dns::PublicSuffixList::load_default();
         if (!created || !psl) {
             print_error(fmt::format("DNS sources off: {}", !created ? created.error().message
@@ -163,35 +151,8 @@ int run_contacts(const GlobalOptions& global, const ContactsArgs& args)
         } else {
             resolver.emplace(std::move(*created));
             suffixes.emplace(std::move(*psl));
-            txt = [&resolver](const std::string& name) -> Expected<std::vector<std::string>> {
-                auto r = resolver->resolve(name, dns::RecordType::txt);
-                if (r)
-                    return r->texts;
-                if (r.error().is_negative())
-                    return std::vector<std::string>{};
-                return std::unexpected(dns::to_error(r.error()));
-            };
-            route = [&resolver, &suffixes](const net::IpAddress& ip)
-                -> Expected<std::optional<abuse::DomainRoute>> {
-                auto found = dns::find_sender_domain(*resolver, *suffixes, ip);
-                if (!found.host_name || !found.registrable) {
-                    if (found.temporary)
-                        return fail(ErrorKind::temporary, found.reason);
-                    return std::optional<abuse::DomainRoute>{};
-                }
-                // The registrable domain itself must take mail, not only a name below it.
-                auto domain = found.domain;
-                if (!domain || *domain != *found.registrable) {
-                    auto top = dns::find_mail_domain(*resolver, *suffixes, *found.registrable);
-                    if (!top.domain && top.temporary)
-                        return fail(ErrorKind::temporary, top.reason);
-                    domain = top.domain;
-                }
-                if (!domain || *domain != *found.registrable)
-                    return std::optional<abuse::DomainRoute>{};
-                return std::optional<abuse::DomainRoute>{
-                    abuse::DomainRoute{*domain, *found.host_name}};
-            };
+            txt = dns_txt_lookup(*resolver);
+            route = dns_domain_route(*resolver, *suffixes);
         }
     }
 

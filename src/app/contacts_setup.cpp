@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "fightback/abuse/http_client.hpp"
+#include "fightback/dns/mail_domain.hpp"
 
 namespace fightback::app {
 
@@ -113,6 +114,65 @@ Expected<abuse::Bootstrap> load_bootstrap(const config::ContactsConfig& c)
     if (auto dir = stored_bootstrap_dir(); dir && std::filesystem::exists(*dir / "ipv4.json", ec))
         return abuse::Bootstrap::load(*dir);
     return abuse::Bootstrap::shipped();
+}
+
+Expected<dns::ResolverOptions> contact_dns_options(const config::DnsConfig& dns,
+                                                   const std::vector<std::string>& flag_servers)
+{
+    dns::ResolverOptions options;
+    options.servers = dns.servers;
+    if (!flag_servers.empty()) {
+        options.servers.clear();
+        for (const auto& text : flag_servers) {
+            auto server = dns::ServerAddress::parse(text);
+            if (!server)
+                return fail(ErrorKind::invalid,
+                            fmt::format("--dns-server: {}", server.error().message));
+            options.servers.push_back(*server);
+        }
+    }
+    if (dns.timeout)
+        options.timeout = *dns.timeout;
+    if (dns.tries)
+        options.tries = *dns.tries;
+    return options;
+}
+
+abuse::TxtLookup dns_txt_lookup(dns::Resolver& resolver)
+{
+    return [&resolver](const std::string& name) -> Expected<std::vector<std::string>> {
+        auto r = resolver.resolve(name, dns::RecordType::txt);
+        if (r)
+            return r->texts;
+        if (r.error().is_negative())
+            return std::vector<std::string>{};
+        return std::unexpected(dns::to_error(r.error()));
+    };
+}
+
+abuse::DomainRouteLookup dns_domain_route(dns::Resolver& resolver,
+                                          const dns::PublicSuffixList& suffixes)
+{
+    return [&resolver, &suffixes](
+               const net::IpAddress& addr) -> Expected<std::optional<abuse::DomainRoute>> {
+        auto found = dns::find_sender_domain(resolver, suffixes, addr);
+        if (!found.host_name || !found.registrable) {
+            if (found.temporary)
+                return fail(ErrorKind::temporary, found.reason);
+            return std::optional<abuse::DomainRoute>{};
+        }
+        // The registrable domain itself must take mail, not only a name below it.
+        auto domain = found.domain;
+        if (!domain || *domain != *found.registrable) {
+            auto top = dns::find_mail_domain(resolver, suffixes, *found.registrable);
+            if (!top.domain && top.temporary)
+                return fail(ErrorKind::temporary, top.reason);
+            domain = top.domain;
+        }
+        if (!domain || *domain != *found.registrable)
+            return std::optional<abuse::DomainRoute>{};
+        return std::optional<abuse::DomainRoute>{abuse::DomainRoute{*domain, *found.host_name}};
+    };
 }
 
 } // namespace fightback::app

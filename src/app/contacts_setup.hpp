@@ -12,6 +12,8 @@
 #include "fightback/abuse/bootstrap.hpp"
 #include "fightback/abuse/contact_finder.hpp"
 #include "fightback/config/config.hpp"
+#include "fightback/dns/public_suffix.hpp"
+#include "fightback/dns/resolver.hpp"
 
 namespace fightback::app {
 
@@ -41,5 +43,16 @@ Expected<abuse::Bootstrap> load_bootstrap(const config::ContactsConfig& contacts
 
 // $XDG_DATA_HOME/fightback/rdap (or ~/.local/share/fightback/rdap).
 std::optional<std::filesystem::path> stored_bootstrap_dir();
+
+// Resolver options from [dns], with the --dns-server values (when any) in place of its servers.
+Expected<dns::ResolverOptions> contact_dns_options(const config::DnsConfig& dns,
+                                                   const std::vector<std::string>& flag_servers);
+
+// The contact search's DNS sources: contact-zone TXT look-ups, and the domain route (abuse@ a
+// domain only when the PTR is forward-confirmed and the registrable domain itself takes mail).
+// Both keep references: the resolver and the suffix list must outlive them.
+abuse::TxtLookup dns_txt_lookup(dns::Resolver& resolver);
+abuse::DomainRouteLookup dns_domain_route(dns::Resolver& resolver,
+                                          const dns::PublicSuffixList& suffixes);
 
 } // namespace fightback::app

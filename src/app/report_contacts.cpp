@@ -67,57 +67,16 @@ Expected<abuse::Decision> search_recipients(const config::Config& config,
     abuse::TxtLookup txt;
     abuse::DomainRouteLookup route;
     if (!flags.no_dns) {
-        dns::ResolverOptions dns_options;
-        dns_options.servers = config.dns.servers;
-        if (!flags.dns_servers.empty()) {
-            dns_options.servers.clear();
-            for (const auto& text : flags.dns_servers) {
-                auto server = dns::ServerAddress::parse(text);
-                if (!server)
-                    return fail(ErrorKind::invalid,
-                                fmt::format("--dns-server: {}", server.error().message));
-                dns_options.servers.push_back(*server);
-            }
-        }
-        if (config.dns.timeout)
-            dns_options.timeout = *config.dns.timeout;
-        if (config.dns.tries)
-            dns_options.tries = *config.dns.tries;
-        auto created = dns::Resolver::create(dns_options);
+        auto dns_options = contact_dns_options(config.dns, flags.dns_servers);
+        if (!dns_options)
+            return std::unexpected(dns_options.error());
+        auto created = dns::Resolver::create(*dns_options);
         auto psl = dns::PublicSuffixList::load_default();
         if (created && psl) {
             resolver.emplace(std::move(*created));
             suffixes.emplace(std::move(*psl));
-            txt = [&resolver](const std::string& name) -> Expected<std::vector<std::string>> {
-                auto r = resolver->resolve(name, dns::RecordType::txt);
-                if (r)
-                    return r->texts;
-                if (r.error().is_negative())
-                    return std::vector<std::string>{};
-                return std::unexpected(dns::to_error(r.error()));
-            };
-            // abuse@ a domain only when the PTR is forward-confirmed and the registrable
-            // domain itself takes mail.
-            route = [&resolver, &suffixes](const net::IpAddress& addr)
-                -> Expected<std::optional<abuse::DomainRoute>> {
-                auto found = dns::find_sender_domain(*resolver, *suffixes, addr);
-                if (!found.host_name || !found.registrable) {
-                    if (found.temporary)
-                        return fail(ErrorKind::temporary, found.reason);
-                    return std::optional<abuse::DomainRoute>{};
-                }
-                auto domain = found.domain;
-                if (!domain || *domain != *found.registrable) {
-                    auto top = dns::find_mail_domain(*resolver, *suffixes, *found.registrable);
-                    if (!top.domain && top.temporary)
-                        return fail(ErrorKind::temporary, top.reason);
-                    domain = top.domain;
-                }
-                if (!domain || *domain != *found.registrable)
-                    return std::optional<abuse::DomainRoute>{};
-                return std::optional<abuse::DomainRoute>{
-                    abuse::DomainRoute{*domain, *found.host_name}};
-            };
+            txt = dns_txt_lookup(*resolver);
+            route = dns_domain_route(*resolver, *suffixes);
         }
     }
     abuse::ContactFinder finder(std::move(*options), std::move(*bootstrap),
