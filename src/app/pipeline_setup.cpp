@@ -43,7 +43,7 @@ void PipelineArgs::add_to(CLI::App& command)
 void Tally::add(const pipeline::MessageResult& r)
 {
     using pipeline::Outcome;
-    if (r.outcome != Outcome::skipped)
+    if (r.outcome != Outcome::skipped && r.outcome != Outcome::vanished)
         ++scanned;
     switch (r.outcome) {
     case Outcome::clean: ++clean; break;
@@ -52,6 +52,7 @@ void Tally::add(const pipeline::MessageResult& r)
     case Outcome::review: ++review; break;
     case Outcome::quarantined: ++quarantined; break;
     case Outcome::skipped: ++skipped; break;
+    case Outcome::vanished: ++vanished; break;
     case Outcome::error:
         ++errors;
         if (r.temporary)
@@ -202,6 +203,10 @@ void print_summary(const Tally& t, const std::optional<send::FlushSummary>& flus
                 "%zu quarantined, %zu errors; %zu handled before\n",
                 dry_run ? "dry run: " : "", t.scanned, seconds, t.clean, t.complained,
                 t.unresolved, t.review, t.quarantined, t.errors, t.skipped);
+    if (t.vanished > 0)
+        std::printf("%zu vanished (deleted or moved away by another program while the run "
+                    "went on)\n",
+                    t.vanished);
     if (flush) {
         int would = 0;
         for (const auto& item : flush->items)

@@ -36,7 +36,8 @@ struct PipelineArgs {
 
 struct Tally {
     std::size_t scanned = 0, clean = 0, complained = 0, unresolved = 0, review = 0,
-                quarantined = 0, skipped = 0, errors = 0, temporary = 0, complaints_queued = 0;
+                quarantined = 0, skipped = 0, vanished = 0, errors = 0, temporary = 0,
+                complaints_queued = 0;
     void add(const pipeline::MessageResult& r);
 };
 

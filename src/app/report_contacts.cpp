@@ -85,7 +85,7 @@ Expected<abuse::Decision> search_recipients(const config::Config& config,
     if (results.empty())
         return fail(ErrorKind::not_found, "the contact search gave no answer");
     auto& r = results.front();
-    if (!r.decision.automatic && !r.errors.empty())
+    if (!r.decision.automatic && r.retry_later)
         return fail(ErrorKind::temporary,
                     fmt::format("no automatic contact for {}: {}", ip.to_string(),
                                 r.errors.front()));

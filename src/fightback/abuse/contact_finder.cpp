@@ -88,6 +88,7 @@ ContactFinder::RegistryPart ContactFinder::registry_part(const net::IpAddress& i
             whois_start = s;
     } else {
         part.errors.push_back("RDAP: " + rdap.error().message);
+        part.retry_later = rdap.error().kind == ErrorKind::temporary;
     }
     if (rdap_answer && rdap_answer->has_abuse_mailbox()) {
         part.answer = std::move(rdap_answer);
@@ -108,6 +109,10 @@ ContactFinder::RegistryPart ContactFinder::registry_part(const net::IpAddress& i
                                       : std::move(w);
         } else {
             part.errors.push_back("WHOIS: " + whois.error().message);
+            // After an RDAP "no record", WHOIS could only have repeated it.
+            if (whois.error().kind == ErrorKind::temporary &&
+                (rdap || rdap.error().kind != ErrorKind::not_found))
+                part.retry_later = true;
             part.answer = std::move(rdap_answer);
         }
     } else {
@@ -132,7 +137,7 @@ ContactFinder::RegistryPart ContactFinder::registry_part(const net::IpAddress& i
 ContactResult ContactFinder::finish(const net::IpAddress& ip, RegistryPart part) const
 {
     ContactResult result{ip, {}, {}, {}, std::move(part.notes), std::move(part.errors),
-                         part.cached};
+                         part.cached, part.retry_later};
     std::vector<Evidence> evidence;
     RankContext context;
     if (part.answer) {

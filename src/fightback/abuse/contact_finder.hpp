@@ -40,6 +40,10 @@ struct ContactResult {
     std::vector<std::string> notes;  // what happened, in words
     std::vector<std::string> errors; // lookups that failed
     bool cached = false;             // the registry part came from the ledger
+    // The registry could not be asked now (a timeout, throttling, a server error) and did not
+    // say "no record" either: a search without a contact is worth repeating later. A 404 from
+    // RDAP is an answer, whatever WHOIS says after it.
+    bool retry_later = false;
 };
 
 class ContactFinder {
@@ -59,6 +63,7 @@ private:
         std::vector<std::string> notes;
         std::vector<std::string> errors;
         bool cached = false;
+        bool retry_later = false;
     };
     RegistryPart registry_part(const net::IpAddress& ip);
     std::optional<RegistryAnswer> known_answer(const net::IpAddress& ip, bool& cached);

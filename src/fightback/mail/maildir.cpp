@@ -55,6 +55,25 @@ Expected<std::vector<std::filesystem::path>> list_maildir(const std::filesystem:
     return out;
 }
 
+std::optional<std::filesystem::path> find_renamed(const std::filesystem::path& was)
+{
+    const auto unique = parse_maildir_name(was.filename().string()).unique;
+    if (unique.empty())
+        return std::nullopt;
+    const auto folder = was.parent_path().parent_path();
+    for (const char* sub : {"new", "cur"}) {
+        std::error_code ec;
+        for (std::filesystem::directory_iterator it(folder / sub, ec), end; !ec && it != end;
+             it.increment(ec)) {
+            std::error_code fec;
+            if (parse_maildir_name(it->path().filename().string()).unique == unique &&
+                it->is_regular_file(fec))
+                return it->path();
+        }
+    }
+    return std::nullopt;
+}
+
 MaildirName parse_maildir_name(std::string_view filename)
 {
     MaildirName name;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -17,6 +18,11 @@ bool is_maildir(const std::filesystem::path& folder);
 
 // The message files of a Maildir folder, new/ then cur/, each sorted by name.
 Expected<std::vector<std::filesystem::path>> list_maildir(const std::filesystem::path& folder);
+
+// Where a message now is whose file was `was` (in new/ or cur/ of a folder): a mail reader
+// renames new/NAME to cur/NAME:2,S and changes flags, keeping the unique part. The file with
+// the same unique part in the same folder's new/ or cur/, if there is one.
+std::optional<std::filesystem::path> find_renamed(const std::filesystem::path& was);
 
 // ---- names ----------------------------------------------------------------------------------
 

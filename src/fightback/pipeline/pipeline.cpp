@@ -70,6 +70,7 @@ std::string_view to_string(Outcome outcome)
     case Outcome::review: return "review";
     case Outcome::quarantined: return "quarantined";
     case Outcome::skipped: return "skipped";
+    case Outcome::vanished: return "vanished";
     case Outcome::error: return "error";
     }
     return "error";
@@ -144,23 +145,47 @@ MessageResult Pipeline::move(MessageResult result, std::int64_t message, const s
 MessageResult Pipeline::finish_recorded(MessageResult result, const StateRow& row)
 {
     const std::filesystem::path dest(*row.destination);
-    const auto landed = dest / result.file.parent_path().filename() / result.file.filename();
+    // Where the file lands (or would): the same subdirectory and name in `dest`.
+    auto landed = [&dest](const std::filesystem::path& file) {
+        return dest / file.parent_path().filename() / file.filename();
+    };
     if (!m_options.move) {
-        result.moved_to = landed;
+        result.moved_to = landed(result.file);
         return result;
     }
     if (auto made = mail::ensure_maildir(dest); !made)
         return failed(std::move(result), made.error());
     auto moved = mail::move_message(result.file, dest);
+    std::error_code ec;
+    // Not there: moved by an earlier run that stopped before recording it, or renamed by a
+    // mail reader (new/ to cur/, flags) while we worked, which we follow.
+    for (int renames = 0; !moved && moved.error().kind == ErrorKind::not_found &&
+                          !std::filesystem::exists(landed(result.file), ec) && renames < 3;
+         ++renames) {
+        auto now_at = mail::find_renamed(result.file);
+        if (!now_at || *now_at == result.file)
+            break;
+        result.file = *now_at;
+        moved = mail::move_message(result.file, dest);
+    }
     std::filesystem::path to;
     if (moved) {
         to = moved->destination;
+    } else if (moved.error().kind != ErrorKind::not_found) {
+        return failed(std::move(result), moved.error());
+    } else if (std::filesystem::exists(landed(result.file), ec)) {
+        to = landed(result.file);
     } else {
-        std::error_code ec;
-        // Moved by an earlier run that stopped before recording it: finish the record.
-        if (moved.error().kind != ErrorKind::not_found || !std::filesystem::exists(landed, ec))
-            return failed(std::move(result), moved.error());
-        to = landed;
+        // Deleted by another program after it was read: what was decided stands (the
+        // incident is recorded); there is nothing left to move.
+        StateRow gone = row;
+        gone.state = StepState::done;
+        if (auto r = m_state.put(gone, now_seconds()); !r)
+            return failed(std::move(result), r.error());
+        result.detail = fmt::format("deleted by another program before it could be moved ({}: {})",
+                                    row.outcome, result.detail);
+        result.outcome = Outcome::vanished;
+        return result;
     }
     if (auto r = m_state.finish_move(row.message, result.file.string(), to.string(), now_seconds());
         !r)
@@ -192,19 +217,27 @@ Expected<abuse::Decision> Pipeline::contacts_for(const net::IpAddress& ip)
 
 MessageResult Pipeline::process(const std::filesystem::path& file)
 {
+    return process_found(file, 0);
+}
+
+MessageResult Pipeline::process_found(const std::filesystem::path& file, int renames)
+{
     MessageResult result;
     result.file = file;
     auto message = mail::Message::load_file(file, m_options.limits);
     if (!message) {
         std::error_code ec;
+        if (!std::filesystem::exists(file, ec) && !ec) {
+            // Renamed by a mail reader (new/ to cur/, flags): the same message, elsewhere.
+            if (auto now_at = mail::find_renamed(file); now_at && *now_at != file && renames < 3)
+                return process_found(*now_at, renames + 1);
+            result.outcome = Outcome::vanished;
+            result.detail = "deleted or moved out of the folder by another program before it "
+                            "was read";
+            return result;
+        }
         auto e = message.error();
-        if (!std::filesystem::exists(file, ec) && !ec)
-            e = Error{ErrorKind::not_found,
-                      fmt::format("{}: vanished before it was read (moved or deleted by another "
-                                  "program); nothing to do",
-                                  file.string())};
-        else
-            e.message = fmt::format("{}: {}", file.string(), e.message);
+        e.message = fmt::format("{}: {}", file.string(), e.message);
         return failed(std::move(result), e);
     }
     const auto hash = ledger::content_hash(message->bytes());

@@ -28,7 +28,9 @@
 
 namespace fightback::pipeline {
 
-enum class Outcome { clean, complained, unresolved, review, quarantined, skipped, error };
+// vanished: the file was deleted (or moved out of the folder) by another program before it was
+// read or moved; nothing more can be done with it, and it is not an error.
+enum class Outcome { clean, complained, unresolved, review, quarantined, skipped, vanished, error };
 std::string_view to_string(Outcome outcome);
 
 struct MessageResult {
@@ -79,6 +81,7 @@ private:
                                                 Outcome outcome) const;
     MessageResult move(MessageResult result, std::int64_t message, const std::string& action);
     MessageResult finish_recorded(MessageResult result, const StateRow& row);
+    MessageResult process_found(const std::filesystem::path& file, int renames);
     Expected<abuse::Decision> contacts_for(const net::IpAddress& ip);
 
     const scan::Classifier& m_classifier;

@@ -258,6 +258,18 @@ TEST_F(MaildirMove, VanishedAndOddSources)
     EXPECT_EQ(dir_source.error().kind, ErrorKind::invalid);
 }
 
+TEST_F(MaildirMove, RenamedByAMailReaderIsFoundByItsUniquePart)
+{
+    const auto was = root / "new" / "1700000000.M1P2.host";
+    spit(root / "cur" / "1700000000.M1P2.host:2,RS", "x");
+    spit(root / "cur" / "1700000000.M1P22.host:2,S", "y");
+    EXPECT_EQ(find_renamed(was), root / "cur" / "1700000000.M1P2.host:2,RS");
+    EXPECT_EQ(find_renamed(root / "cur" / "1700000000.M1P2.host:2,"),
+              root / "cur" / "1700000000.M1P2.host:2,RS");
+    EXPECT_FALSE(find_renamed(root / "new" / "1700000000.M9P9.host"));
+    EXPECT_FALSE(find_renamed(root / "new" / ":2,S"));
+}
+
 TEST_F(MaildirMove, ManyMoversOneWinner)
 {
     // Two scans racing for the same message: exactly one moves it, the other sees it gone.
