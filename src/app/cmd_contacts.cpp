@@ -7,6 +7,7 @@
 
 #include "common.hpp"
 #include "contacts_setup.hpp"
+#include "report_setup.hpp"
 #include "fightback/abuse/contacts_json.hpp"
 #include "fightback/dns/mail_domain.hpp"
 #include "fightback/ledger/ledger.hpp"
@@ -119,8 +120,7 @@ int run_contacts(const GlobalOptions& global, const ContactsArgs& args)
     std::optional<ledger::Ledger> ledger;
     std::optional<abuse::ContactCache> cache;
     if (!args.contacts.no_cache) {
-        auto path = config->contacts.ledger ? config->contacts.ledger
-                                            : ledger::default_ledger_path();
+        auto path = ledger_path(*config);
         if (path) {
             auto opened = ledger::Ledger::open(*path);
             if (!opened) {

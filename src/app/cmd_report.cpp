@@ -15,6 +15,7 @@
 #include "report_setup.hpp"
 #include "fightback/ledger/ledger.hpp"
 #include "fightback/ledger/message_log.hpp"
+#include "fightback/ledger/source_networks.hpp"
 #include "fightback/report/incident_facts.hpp"
 #include "fightback/report/mime_text.hpp"
 #include "fightback/trace/trace.hpp"
@@ -125,7 +126,15 @@ int run_report(const GlobalOptions& global, const ReportArgs& args)
         auto found = search_recipients(*config, args.recipients, *origin, &*ledger);
         if (!found)
             return fail_with(found.error());
-        decision = std::move(*found);
+        decision = std::move(found->decision);
+        const auto range = found->range ? found->range->to_string() : std::string();
+        if (writes && !found->registry.empty())
+            if (auto r = ledger::note_source_network(*ledger,
+                                                     {found->ip.to_string(), range,
+                                                      found->network_name, found->registry},
+                                                     start);
+                !r)
+                return fail_with(r.error());
     }
     if (!setup->compose.identity.reporting_mta) {
         auto facts = report::message_facts(*message, t, start / 1000);

@@ -1,6 +1,8 @@
 // Where stats and replies find the ledger.
 #include "ledger_option.hpp"
 
+#include "report_setup.hpp"
+
 namespace fightback::app {
 
 Expected<ledger::Ledger> open_ledger_for(const GlobalOptions& global,
@@ -13,7 +15,7 @@ Expected<ledger::Ledger> open_ledger_for(const GlobalOptions& global,
         auto config = load_config(global);
         if (!config)
             return std::unexpected(config.error());
-        path = config->contacts.ledger ? config->contacts.ledger : ledger::default_ledger_path();
+        path = ledger_path(*config); // [ledger] path, as scan, report and outbox use
     }
     if (!path)
         return fail(ErrorKind::invalid, "no ledger: give --ledger or set XDG_DATA_HOME or HOME");

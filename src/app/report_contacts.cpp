@@ -46,7 +46,7 @@ Expected<std::optional<abuse::Decision>> given_recipients(const RecipientFlags& 
     return std::optional<abuse::Decision>{std::move(d)};
 }
 
-Expected<abuse::Decision> search_recipients(const config::Config& config,
+Expected<abuse::ContactResult> search_recipients(const config::Config& config,
                                             const RecipientFlags& flags, const net::IpAddress& ip,
                                             const ledger::Ledger* ledger)
 {
@@ -89,7 +89,7 @@ Expected<abuse::Decision> search_recipients(const config::Config& config,
         return fail(ErrorKind::temporary,
                     fmt::format("no automatic contact for {}: {}", ip.to_string(),
                                 r.errors.front()));
-    return std::move(r.decision);
+    return std::move(r);
 }
 
 } // namespace fightback::app

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "contacts_setup.hpp"
+#include "fightback/abuse/contact_finder.hpp"
 #include "fightback/abuse/ranking.hpp"
 #include "fightback/config/config.hpp"
 #include "fightback/ledger/ledger.hpp"
@@ -28,9 +29,12 @@ struct RecipientFlags {
 // --to/--cc as a decision (validated), or nothing when none were given.
 Expected<std::optional<abuse::Decision>> given_recipients(const RecipientFlags& flags);
 
-// The contact search for `ip`; `ledger` holds the cache (may be null).
-Expected<abuse::Decision> search_recipients(const config::Config& config,
-                                            const RecipientFlags& flags, const net::IpAddress& ip,
-                                            const ledger::Ledger* ledger);
+// The contact search for `ip`; `ledger` holds the cache (may be null). No automatic contact
+// while a registry could not be asked is temporary (try later); none after a definite answer
+// is a result (decision.automatic false).
+Expected<abuse::ContactResult> search_recipients(const config::Config& config,
+                                                 const RecipientFlags& flags,
+                                                 const net::IpAddress& ip,
+                                                 const ledger::Ledger* ledger);
 
 } // namespace fightback::app

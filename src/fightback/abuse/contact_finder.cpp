@@ -136,13 +136,14 @@ ContactFinder::RegistryPart ContactFinder::registry_part(const net::IpAddress& i
 
 ContactResult ContactFinder::finish(const net::IpAddress& ip, RegistryPart part) const
 {
-    ContactResult result{ip, {}, {}, {}, std::move(part.notes), std::move(part.errors),
+    ContactResult result{ip, {}, {}, {}, {}, std::move(part.notes), std::move(part.errors),
                          part.cached, part.retry_later};
     std::vector<Evidence> evidence;
     RankContext context;
     if (part.answer) {
         result.registry = part.answer->registry;
         result.range = part.answer->range;
+        result.network_name = part.answer->network_name;
         evidence = part.answer->evidence;
         context = {part.answer->answered_by, part.answer->space_holder};
         for (const auto& n : part.answer->notes)

@@ -36,6 +36,7 @@ struct ContactResult {
     net::IpAddress ip;
     std::string registry;           // the server whose answer the contacts come from; may be empty
     std::optional<IpRange> range;   // the range that answer covers
+    std::string network_name;       // the range's name there (empty when not given)
     Decision decision;
     std::vector<std::string> notes;  // what happened, in words
     std::vector<std::string> errors; // lookups that failed

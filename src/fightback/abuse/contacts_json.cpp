@@ -20,7 +20,10 @@ nlohmann::json to_json(const ContactResult& r)
         {"candidates", candidates},
         {"registry", r.registry.empty() ? nlohmann::json(nullptr) : nlohmann::json(r.registry)},
         {"range", r.range ? nlohmann::json(r.range->to_string()) : nlohmann::json(nullptr)},
+        {"network", r.network_name.empty() ? nlohmann::json(nullptr)
+                                           : nlohmann::json(r.network_name)},
         {"cached", r.cached},
+        {"retry_later", r.retry_later},
         {"notes", r.notes},
         {"errors", r.errors},
     };

@@ -60,6 +60,10 @@ RegistryAnswer answer_from_rdap(const RdapNetwork& network, std::string_view hos
     out.answered_by = registry_for_host(host);
     out.space_holder = network.holder;
     out.range = network.range;
+    // LACNIC's handles are the range itself: no name then.
+    const std::string& name = network.name.empty() ? network.handle : network.name;
+    if (!network.range || name != network.range->to_string())
+        out.network_name = printable(std::string_view(name).substr(0, 100));
     out.notes = network.notes;
     const std::string reg = who(out.answered_by, host);
     for (const auto& entity : network.abuse) {
@@ -94,6 +98,7 @@ RegistryAnswer answer_from_whois(const WhoisAnswer& answer, std::string_view ser
     out.answered_by = registry_for_host(server);
     out.space_holder = answer.holder;
     out.range = answer.range;
+    out.network_name = answer.netname;
     const std::string reg = who(out.answered_by, server);
     for (const auto& c : answer.contacts)
         out.evidence.push_back({c.address, Source::whois, c.strength,
@@ -116,8 +121,13 @@ RegistryAnswer merge_answers(RegistryAnswer rdap, RegistryAnswer whois)
     RegistryAnswer out = whois_leads ? std::move(whois) : std::move(rdap);
     RegistryAnswer other = whois_leads ? std::move(rdap) : std::move(whois);
     // The most specific range either gave; every note and piece of evidence is kept.
-    if (!out.range || (other.range && other.range->span() < out.range->span()))
+    if (!out.range || (other.range && other.range->span() < out.range->span())) {
         out.range = other.range;
+        if (!other.network_name.empty())
+            out.network_name = other.network_name;
+    }
+    if (out.network_name.empty())
+        out.network_name = other.network_name;
     for (auto& e : other.evidence)
         out.evidence.push_back(std::move(e));
     for (auto& n : other.notes)
@@ -144,6 +154,8 @@ nlohmann::json to_json(const RegistryAnswer& a)
                      {"notes", a.notes}};
     if (a.range)
         j["range"] = {a.range->first.to_string(), a.range->last.to_string()};
+    if (!a.network_name.empty())
+        j["name"] = a.network_name;
     return j;
 }
 
@@ -167,6 +179,8 @@ std::optional<RegistryAnswer> registry_answer_from_json(const nlohmann::json& j)
                                   e.at("score").get<int>(), e.at("reason").get<std::string>()});
         }
         a.notes = j.at("notes").get<std::vector<std::string>>();
+        if (auto n = j.find("name"); n != j.end())
+            a.network_name = n->get<std::string>();
         if (auto r = j.find("range"); r != j.end()) {
             auto first = net::IpAddress::parse(r->at(0).get<std::string>());
             auto last = net::IpAddress::parse(r->at(1).get<std::string>());

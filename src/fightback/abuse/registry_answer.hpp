@@ -23,6 +23,7 @@ struct RegistryAnswer {
     RegistryId answered_by = RegistryId::unknown;
     RegistryId space_holder = RegistryId::unknown;
     std::optional<IpRange> range;
+    std::string network_name; // the range's name at the registry (RDAP name, WHOIS netname)
     std::vector<Evidence> evidence;
     std::vector<std::string> notes;
 

@@ -22,6 +22,7 @@ using Object = std::vector<Field>;
 
 struct Section {
     std::optional<IpRange> range;
+    std::string netname;
     std::vector<Object> objects;
     std::vector<WhoisContact> contacts; // from `% Abuse contact for` comments
 };
@@ -189,6 +190,8 @@ WhoisAnswer read_whois(std::string_view text, const net::IpAddress& ip)
                                   m) == answer.remark_mailboxes.end())
                         answer.remark_mailboxes.push_back(std::move(m));
         }
+        if (field->key == "netname" && sections.back().netname.empty())
+            sections.back().netname = printable(field->value.substr(0, 100));
         if (is_range_key(field->key)) {
             // ARIN prints one NetRange per network without "% Information" separators.
             if (field->key == "netrange" && sections.back().range) {
@@ -213,8 +216,10 @@ WhoisAnswer read_whois(std::string_view text, const net::IpAddress& ip)
         return a->range && a->range->span() < b->range->span();
     });
     for (const Section* s : order)
-        if (s->range && !answer.range)
+        if (s->range && !answer.range) {
             answer.range = s->range;
+            answer.netname = s->netname;
+        }
     for (const Section* s : order) {
         auto contacts = section_contacts(*s, handles);
         if (!contacts.empty()) {

@@ -26,6 +26,7 @@ struct WhoisAnswer {
     std::optional<std::string> refer;    // IANA's `refer:` (a host)
     std::optional<std::string> referral; // ARIN's `ReferralServer:` (a URL)
     std::optional<IpRange> range;        // the most specific range holding the address
+    std::string netname;                 // that range's netname (NetName at ARIN), if any
     std::vector<WhoisContact> contacts;  // from the most specific section that has any
     std::vector<std::string> remark_mailboxes;
     RegistryId holder = RegistryId::unknown; // the holder, when it is a registry

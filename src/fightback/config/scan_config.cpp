@@ -136,7 +136,7 @@ Expected<void> read_scan_table(const toml::table& t, ScanConfig& scan)
     if (auto ok = only_known(t, "scan", {"engine", "database", "clamd", "clamd_timeout_ms",
                                          "max_file_size", "max_scan_size", "max_scan_time_ms",
                                          "max_recursion", "max_files", "tmpdir", "heuristics",
-                                         "locate_parts", "jobs", "default_action", "rules"});
+                                         "cache", "locate_parts", "jobs", "default_action", "rules"});
         !ok)
         return ok;
     auto& e = scan.engine;
@@ -196,6 +196,10 @@ Expected<void> read_scan_table(const toml::table& t, ScanConfig& scan)
         return std::unexpected(v.error());
     else if (*v)
         e.heuristics = **v;
+    if (auto v = boolean(t, "scan", "cache"); !v)
+        return std::unexpected(v.error());
+    else if (*v)
+        e.cache = **v;
     if (auto v = boolean(t, "scan", "locate_parts"); !v)
         return std::unexpected(v.error());
     else if (*v)

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "fightback/ledger/message_log.hpp"
+#include "fightback/ledger/source_networks.hpp"
 #include "fightback/mail/maildir.hpp"
 #include "fightback/report/incident_facts.hpp"
 #include "fightback/trace/trace.hpp"
@@ -194,7 +195,7 @@ MessageResult Pipeline::finish_recorded(MessageResult result, const StateRow& ro
     return result;
 }
 
-Expected<abuse::Decision> Pipeline::contacts_for(const net::IpAddress& ip)
+Expected<abuse::ContactResult> Pipeline::contacts_for(const net::IpAddress& ip)
 {
     const auto key = ip.to_string();
     {
@@ -206,9 +207,17 @@ Expected<abuse::Decision> Pipeline::contacts_for(const net::IpAddress& ip)
     if (!found) {
         if (found.error().kind == ErrorKind::temporary)
             return found;
-        abuse::Decision none; // a definite "nobody": recorded as no-contact
-        none.why = found.error().message;
+        abuse::ContactResult none; // a definite "nobody": recorded as no-contact
+        none.ip = ip;
+        none.decision.why = found.error().message;
         found = std::move(none);
+    } else if (!found->registry.empty()) {
+        // Once per source and run: the network the registry named, for the statistics.
+        const auto range = found->range ? found->range->to_string() : std::string();
+        if (auto r = ledger::note_source_network(
+                m_ledger, {key, range, found->network_name, found->registry}, now_ms());
+            !r)
+            return std::unexpected(r.error());
     }
     std::lock_guard lock(m_cache_mutex);
     m_contact_cache.emplace(key, *found);
@@ -311,15 +320,16 @@ MessageResult Pipeline::process_found(const std::filesystem::path& file, int ren
                                : std::string("the trace names no origin");
         return move(std::move(result), seen->id, action);
     }
-    auto decision = contacts_for(*origin);
-    if (!decision)
-        return failed(std::move(result), decision.error());
-    if (auto r = log.note_contacts(seen->id, decision->automatic, decision_json(*decision), now);
+    auto contacts = contacts_for(*origin);
+    if (!contacts)
+        return failed(std::move(result), contacts.error());
+    const abuse::Decision& decision = contacts->decision;
+    if (auto r = log.note_contacts(seen->id, decision.automatic, decision_json(decision), now);
         !r)
         return failed(std::move(result), r.error());
     const auto type = verdict->kind == scan::VerdictKind::spam ? report::FeedbackType::abuse
                                                                 : report::FeedbackType::virus;
-    auto incident = report::make_incident(*message, t, *decision, type, verdict->name, now);
+    auto incident = report::make_incident(*message, t, decision, type, verdict->name, now);
     incident.location = file.string();
     auto outcome = m_complaints.record(incident, now_ms());
     if (!outcome)
@@ -346,7 +356,7 @@ MessageResult Pipeline::process_found(const std::filesystem::path& file, int ren
         break;
     }
     result.detail = fmt::format("{} from {}: {}", verdict->name, origin->to_string(),
-                                outcome->reason.empty() ? decision->why : outcome->reason);
+                                outcome->reason.empty() ? decision.why : outcome->reason);
     return move(std::move(result), seen->id, action);
 }
 

@@ -17,6 +17,7 @@
 #include <span>
 #include <string>
 
+#include "fightback/abuse/contact_finder.hpp"
 #include "fightback/abuse/ranking.hpp"
 #include "fightback/config/scan_config.hpp"
 #include "fightback/ledger/ledger.hpp"
@@ -44,7 +45,9 @@ struct MessageResult {
     bool temporary = false;                   // an error worth retrying later (nothing decided)
 };
 
-using ContactSearch = std::function<Expected<abuse::Decision>(const net::IpAddress&)>;
+// The contact search for one source address: the decision, and the registry, range and
+// network name it came from (noted in the ledger for the statistics).
+using ContactSearch = std::function<Expected<abuse::ContactResult>(const net::IpAddress&)>;
 
 struct PipelineOptions {
     config::FoldersConfig folders;
@@ -82,7 +85,7 @@ private:
     MessageResult move(MessageResult result, std::int64_t message, const std::string& action);
     MessageResult finish_recorded(MessageResult result, const StateRow& row);
     MessageResult process_found(const std::filesystem::path& file, int renames);
-    Expected<abuse::Decision> contacts_for(const net::IpAddress& ip);
+    Expected<abuse::ContactResult> contacts_for(const net::IpAddress& ip);
 
     const scan::Classifier& m_classifier;
     const ledger::Ledger& m_ledger;
@@ -92,7 +95,7 @@ private:
     PipelineOptions m_options;
     PipelineState m_state;
     std::mutex m_cache_mutex;
-    std::map<std::string, abuse::Decision> m_contact_cache; // per run, by address
+    std::map<std::string, abuse::ContactResult> m_contact_cache; // per run, by address
 };
 
 // The folder a message file lives in: FOLDER for FOLDER/new/NAME or FOLDER/cur/NAME.

@@ -118,7 +118,16 @@ void write_table(std::ostream& out, const Stats& stats)
     out << fmt::format("{:<10} {:>7} {:>10} {:>6} {:>8} {:>6} {:>10} {:>7}  {}\n", "day",
                        "scanned", "detections", "sent", "deferred", "failed", "unresolved",
                        "replies", "by name");
+    // The JSON, CSV and the page keep every day of the span (charts need the gaps); the
+    // terminal shows the days something happened, so 2003 mail scanned today is a few lines.
+    std::size_t quiet = 0;
     for (const auto& d : stats.days) {
+        if (d.scanned == 0 && d.detections == 0 && d.complaints_sent == 0 &&
+            d.complaints_deferred == 0 && d.complaints_failed == 0 && d.unresolved == 0 &&
+            d.replies == 0) {
+            ++quiet;
+            continue;
+        }
         std::string names;
         for (const auto& [name, n] : d.detections_by_name)
             names += fmt::format("{}{} {}", names.empty() ? "" : ", ", shown(name, 40), n);
@@ -126,6 +135,9 @@ void write_table(std::ostream& out, const Stats& stats)
                            d.scanned, d.detections, d.complaints_sent, d.complaints_deferred,
                            d.complaints_failed, d.unresolved, d.replies, names);
     }
+    if (quiet > 0)
+        out << fmt::format("({} day{} without any of these not shown)\n", quiet,
+                           quiet == 1 ? "" : "s");
     write_groups(out, "Per network", stats.networks, true);
     write_groups(out, "Per registry", stats.registries, false);
 

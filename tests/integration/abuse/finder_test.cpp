@@ -137,7 +137,7 @@ TEST_F(FinderTest, FailuresAreReportedNotFatal)
     EXPECT_FALSE(results[1].retry_later);
     auto j = to_json(results[0]);
     for (const char* key : {"ip", "to", "cc", "automatic", "candidates", "registry", "range",
-                            "notes", "errors", "why", "cached"})
+                            "notes", "errors", "why", "cached", "network", "retry_later"})
         EXPECT_TRUE(j.contains(key)) << key;
 }
 

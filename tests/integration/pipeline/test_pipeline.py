@@ -14,6 +14,7 @@ Usage: test_pipeline.py FIGHTBACK   (inside tests/integration/scan/run_isolated.
 import email
 import email.policy
 import importlib.util
+import json
 import os
 import pwd
 import random
@@ -240,6 +241,39 @@ class PipelineTest(unittest.TestCase):
         again = self.scan()
         self.assertRegex(again.stdout, r"^0 scanned .* 12 handled before")
         self.assertEqual(len(self.world.received()), len(ids))
+
+    def test_stats_from_the_ledger_the_pipeline_filled(self):
+        self.box.fill(worms=36, clean=12)
+        self.scan("--jobs", "2")
+        r = self.fightback("stats", "--json", check=0)
+        figures = json.loads(r.stdout)
+        want = Counter(self.box.expected.values())
+        worms = want[".Complained"] + want[".Unresolved"]
+        day = figures["days"][-1]
+        self.assertEqual(day["scanned"], len(self.box.expected))
+        self.assertEqual(day["detections"], worms + want[".Review"])
+        self.assertEqual(day["complaints_sent"], len(self.world.received()))
+        self.assertEqual(day["unresolved"], want[".Unresolved"])
+        # Every source's network as its registry named it (tests/data/rdap, whois).
+        networks = {n["range"]: n for n in figures["networks"]}
+        self.assertEqual(networks["192.0.2.0/26"]["name"], "ISP-ONE")
+        self.assertEqual(networks["192.0.2.0/26"]["registry"], "rdap.arin.net")
+        self.assertEqual(networks["192.0.2.112/28"]["name"], "ISP-SIX")     # from WHOIS
+        self.assertEqual(networks["192.0.2.112/28"]["registry"], "whois.apnic.net")
+        self.assertIsNone(networks["192.0.2.64/27"]["name"])  # LACNIC: the handle is the range
+        self.assertEqual(sum(n["messages"] for n in figures["networks"]), worms)
+        self.assertEqual(sum(n["complaints_sent"] for n in figures["networks"]),
+                         len(self.world.received()))
+        # Sources complained about and those nobody could be told about, side by side.
+        self.assertEqual(figures["effect"]["complained"]["sources"],
+                         len(set(sample.SOURCES) - UNRESOLVED_SOURCES))
+        self.assertEqual(figures["effect"]["unresolved"]["sources"], len(UNRESOLVED_SOURCES))
+        # The terminal table and the page come from the same figures.
+        table = self.fightback("stats", check=0).stdout
+        self.assertRegex(table, r"192\.0\.2\.0/26 ISP-ONE +2 ")
+        page = self.tmp / "stats.html"
+        self.fightback("stats", "--html", str(page), check=0)
+        self.assertIn("<svg", page.read_text())
 
     def test_killed_at_any_point_then_rerun_reports_each_message_once(self):
         build = lambda box: box.fill(worms=180, clean=60)

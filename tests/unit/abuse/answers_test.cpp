@@ -41,6 +41,11 @@ TEST(RdapAnswer, ArinNestedAndDirectAbuseEntities)
     EXPECT_EQ(n.range->to_string(), "192.0.2.0/26"); // from zero-padded addresses
     ASSERT_EQ(n.abuse.size(), 2u);
     auto a = answer_from_rdap(n, "rdap.arin.net");
+    EXPECT_EQ(a.network_name, "ISP-ONE");
+    // The name survives the contact cache's JSON round trip.
+    auto back = registry_answer_from_json(to_json(a));
+    ASSERT_TRUE(back);
+    EXPECT_EQ(back->network_name, "ISP-ONE");
     auto d = rank(a.evidence, {a.answered_by, a.space_holder});
     ASSERT_TRUE(d.automatic);
     EXPECT_EQ(d.to.front(), "net-abuse@isp-one.example"); // on the network beats nested
@@ -137,6 +142,8 @@ TEST(WhoisAnswer, MostSpecificArinNetWins)
     auto w = read_whois(slurp("whois/arin-192.0.2.122.txt"), ip("192.0.2.122"));
     ASSERT_TRUE(w.range);
     EXPECT_EQ(w.range->to_string(), "192.0.2.120/30");
+    EXPECT_EQ(w.netname, "ISP-NINE-CUSTOMER"); // the name of that most specific net
+    EXPECT_EQ(answer_from_whois(w, "whois.arin.net").network_name, "ISP-NINE-CUSTOMER");
     ASSERT_FALSE(w.contacts.empty());
     EXPECT_EQ(w.contacts[0].address, "abuse@customer-nine.example");
     EXPECT_EQ(w.contacts[0].field, "RAbuseEmail");
@@ -157,6 +164,7 @@ TEST(WhoisAnswer, RipeStyleAbuseLineAndNoContactAndThrottling)
     auto w = read_whois(slurp("whois/apnic-192.0.2.120.txt"), ip("192.0.2.120"));
     ASSERT_FALSE(w.contacts.empty());
     EXPECT_EQ(w.contacts[0].address, "abuse@isp-six.example");
+    EXPECT_EQ(w.netname, "ISP-SIX");
     auto none = read_whois(slurp("whois/afrinic-203.0.113.140.txt"), ip("203.0.113.140"));
     EXPECT_TRUE(none.no_abuse_registered);
     EXPECT_TRUE(none.contacts.empty());

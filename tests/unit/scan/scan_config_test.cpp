@@ -40,6 +40,7 @@ max_recursion = 10
 max_files = 5000
 tmpdir = "/var/tmp"
 heuristics = false
+cache = false
 locate_parts = false
 jobs = 4
 default_action = "review"
@@ -85,6 +86,7 @@ max_scan_bytes = "8M"
     EXPECT_EQ(e.max_files, 5000u);
     EXPECT_EQ(e.tmpdir, std::filesystem::path("/var/tmp"));
     EXPECT_FALSE(e.heuristics);
+    EXPECT_FALSE(e.cache);
     EXPECT_FALSE(c->scan.classify.locate_parts);
     EXPECT_EQ(c->scan.jobs, 4u);
     const auto& r = c->scan.rules;

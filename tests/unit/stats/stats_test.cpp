@@ -224,5 +224,27 @@ TEST(StatsOutput, HostileStringsAreEscaped)
     }
 }
 
+TEST(StatsOutput, TerminalTableLeavesOutDaysWithoutActivity)
+{
+    Stats s;
+    s.quiet_days = 7;
+    for (const char* day : {"2003-09-20", "2003-09-21", "2003-09-22", "2026-11-28"}) {
+        DayCounts d;
+        d.day = day;
+        s.days.push_back(d);
+    }
+    s.days[0].scanned = 3;
+    s.days[3].complaints_sent = 1;
+    std::ostringstream table;
+    write_table(table, s);
+    const auto text = table.str();
+    EXPECT_NE(text.find("2003-09-20"), std::string::npos);
+    EXPECT_NE(text.find("2026-11-28"), std::string::npos);
+    EXPECT_EQ(text.find("2003-09-21"), std::string::npos);
+    EXPECT_NE(text.find("(2 days without any of these not shown)"), std::string::npos);
+    // The JSON keeps every day: the charts need the gaps.
+    EXPECT_EQ(to_json(s)["days"].size(), 4u);
+}
+
 } // namespace
 } // namespace fightback::stats
