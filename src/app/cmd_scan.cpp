@@ -30,21 +30,22 @@ int run_scan(const GlobalOptions& global, const PipelineArgs& args)
         print_error(session.error().message);
         return session.error().exit_code;
     }
-    auto files = list_folders(args.folders);
-    if (!files) {
-        print_error(files.error().message);
-        return files.error().kind == ErrorKind::temporary ? exit_tempfail : exit_error;
+    auto boxes = list_mailboxes(args.folders, true);
+    if (!boxes) {
+        print_error(boxes.error().message);
+        return boxes.error().kind == ErrorKind::temporary ? exit_tempfail : exit_error;
     }
+    const auto& files = boxes->files;
     struct sigaction action {};
     action.sa_handler = on_stop_signal;
     sigemptyset(&action.sa_mask);
     ::sigaction(SIGINT, &action, nullptr);
     ::sigaction(SIGTERM, &action, nullptr);
 
-    Progress progress(stderr, files->size());
+    Progress progress(stderr, files.size());
     Tally tally;
     std::size_t done = 0;
-    (*session)->pipeline().run(*files, (*session)->jobs(), &g_stop,
+    (*session)->pipeline().run(files, (*session)->jobs(), &g_stop,
                                [&](const pipeline::MessageResult& r) {
                                    tally.add(r);
                                    if (auto line = log_line(r))
@@ -52,9 +53,22 @@ int run_scan(const GlobalOptions& global, const PipelineArgs& args)
                                    progress.step(++done);
                                });
     progress.finish();
+    // mbox files, read-only: the messages are decided, recorded and complained about in
+    // place, one after another (their number is not known before reading them).
+    std::size_t from_mbox = 0;
+    for (const auto& mbox : boxes->mboxes) {
+        scan_mbox((*session)->pipeline(), mbox, g_stop, [&](const pipeline::MessageResult& r) {
+            ++from_mbox;
+            tally.add(r);
+            if (auto line = log_line(r))
+                std::fprintf(stderr, "fightback: %s\n", line->c_str());
+        });
+    }
     if (g_stop.load())
-        std::fprintf(stderr, "fightback: stopped by a signal after %zu of %zu messages\n", done,
-                     files->size());
+        std::fprintf(stderr,
+                     "fightback: stopped by a signal after %zu of %zu Maildir messages and %zu "
+                     "from mbox files\n",
+                     done, files.size(), from_mbox);
     auto flushed = (*session)->flush();
     print_summary(tally, flushed, (*session)->dry_run(), progress.elapsed_seconds());
     return exit_code_for(tally);
@@ -66,8 +80,8 @@ void add_scan_command(CLI::App& app, const GlobalOptions& global, int& exit_code
 {
     auto args = std::make_shared<PipelineArgs>();
     auto* cmd = app.add_subcommand(
-        "scan", "scan Maildir folders: complain about worms, set aside what the rules say, "
-                "move each message to its folder (the 2003 cron job)");
+        "scan", "scan Maildir folders (and mbox files, read-only): complain about worms, set "
+                "aside what the rules say, move each message to its folder (the 2003 cron job)");
     args->add_to(*cmd);
     cmd->callback([&global, &exit_code, args] { exit_code = run_scan(global, *args); });
 }

@@ -17,6 +17,7 @@
 
 #include "pipeline_setup.hpp"
 #include "progress.hpp"
+#include "fightback/mail/maildir.hpp"
 #include "fightback/util/fd.hpp"
 
 namespace fightback::app {
@@ -61,6 +62,14 @@ int run_watch(const GlobalOptions& global, const PipelineArgs& args)
         print_error(session.error().message);
         return session.error().exit_code;
     }
+    // A name that is no Maildir (an mbox, a typo) is refused clearly.
+    for (const auto& folder : args.folders)
+        if (!mail::is_maildir(folder)) {
+            print_error(fmt::format("{}: not a Maildir folder (watch follows Maildir folders; "
+                                    "scan also reads mbox files)",
+                                    folder));
+            return exit_error;
+        }
     std::map<int, std::filesystem::path> watched;
     for (const auto& folder : args.folders) {
         for (const char* sub : {"new", "cur"}) {
@@ -76,6 +85,7 @@ int run_watch(const GlobalOptions& global, const PipelineArgs& args)
     auto& pipe = (*session)->pipeline();
     Tally tally;
     std::atomic<bool> stop{false};
+    // Listed after the watches are set: nothing delivered in between is missed.
     auto files = list_folders(args.folders);
     if (!files) {
         print_error(files.error().message);

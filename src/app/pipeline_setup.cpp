@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "fightback/mail/maildir.hpp"
+#include "fightback/mail/mbox.hpp"
 #include "fightback/util/text.hpp"
 
 namespace fightback::app {
@@ -21,7 +22,9 @@ SetupError setup_error(const Error& e)
 
 void PipelineArgs::add_to(CLI::App& command)
 {
-    command.add_option("folders", folders, "Maildir folders to scan (Maildir++ .Name folders too)")
+    command.add_option("folders", folders,
+                       "Maildir folders to scan (Maildir++ .Name folders too); `scan` also reads "
+                       "mbox files, read-only (decided and reported, never moved)")
         ->required();
     command.add_flag("--dry-run", dry_run,
                      "decide everything, change nothing: no moves, no sends, no ledger writes "
@@ -167,20 +170,66 @@ std::optional<send::FlushSummary> PipelineSession::flush()
     return std::move(*summary);
 }
 
-Expected<std::vector<std::filesystem::path>> list_folders(const std::vector<std::string>& folders)
+Expected<Mailboxes> list_mailboxes(const std::vector<std::string>& names, bool allow_mbox)
 {
-    std::vector<std::filesystem::path> files;
-    for (const auto& name : folders) {
+    Mailboxes out;
+    for (const auto& name : names) {
         const std::filesystem::path folder(name);
-        if (!mail::is_maildir(folder))
+        if (!mail::is_maildir(folder)) {
+            std::error_code ec;
+            if (allow_mbox && std::filesystem::is_regular_file(folder, ec) &&
+                mail::looks_like_mbox(folder)) {
+                out.mboxes.push_back(folder);
+                continue;
+            }
             return fail(ErrorKind::invalid,
-                        fmt::format("{}: not a Maildir folder (no new/ and cur/)", name));
+                        fmt::format("{}: not a Maildir folder (no new/ and cur/){}", name,
+                                    allow_mbox ? " nor an mbox file" : ""));
+        }
         auto listed = mail::list_maildir(folder);
         if (!listed)
             return std::unexpected(listed.error());
-        files.insert(files.end(), listed->begin(), listed->end());
+        out.files.insert(out.files.end(), listed->begin(), listed->end());
     }
-    return files;
+    return out;
+}
+
+Expected<std::vector<std::filesystem::path>> list_folders(const std::vector<std::string>& folders)
+{
+    auto listed = list_mailboxes(folders, false);
+    if (!listed)
+        return std::unexpected(listed.error());
+    return std::move(listed->files);
+}
+
+void scan_mbox(pipeline::Pipeline& pipeline, const std::filesystem::path& mbox,
+               const std::atomic<bool>& stop,
+               const std::function<void(const pipeline::MessageResult&)>& on_result)
+{
+    auto reader = mail::MboxReader::open(mbox);
+    if (!reader) {
+        pipeline::MessageResult r;
+        r.file = mbox;
+        r.detail = fmt::format("{}: {}", mbox.string(), reader.error().message);
+        r.temporary = reader.error().kind == ErrorKind::temporary;
+        on_result(r);
+        return;
+    }
+    while (!stop.load()) {
+        auto next = reader->next();
+        if (!next) { // a message over the size limit (skipped) or a read error (the end)
+            pipeline::MessageResult r;
+            r.file = mbox;
+            r.detail = fmt::format("{}: {}", mbox.string(), next.error().message);
+            on_result(r);
+            continue;
+        }
+        if (!*next)
+            return;
+        on_result(pipeline.process_read_only(
+            std::move((*next)->bytes),
+            fmt::format("{}, message {}", mbox.string(), (*next)->index + 1)));
+    }
 }
 
 std::optional<std::string> log_line(const pipeline::MessageResult& r)

@@ -3,6 +3,8 @@
 // the outbox), with a dry run kept to an in-memory ledger. Also the summary both print.
 #pragma once
 
+#include <atomic>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -73,8 +75,21 @@ private:
     std::unique_ptr<pipeline::Pipeline> m_pipeline;
 };
 
-// The message files of the folders (Maildir or Maildir++), new/ then cur/.
+// The message files of the folders (Maildir or Maildir++), new/ then cur/; with `allow_mbox`,
+// mbox files named among them too (read, never written).
+struct Mailboxes {
+    std::vector<std::filesystem::path> files;
+    std::vector<std::filesystem::path> mboxes;
+};
+Expected<Mailboxes> list_mailboxes(const std::vector<std::string>& names, bool allow_mbox);
+// Maildir folders only (what `watch` can follow).
 Expected<std::vector<std::filesystem::path>> list_folders(const std::vector<std::string>& folders);
+
+// Every message of an mbox file through the pipeline, read-only, one after another, until
+// the end or `stop`. Messages over the size limit and read errors are error results.
+void scan_mbox(pipeline::Pipeline& pipeline, const std::filesystem::path& mbox,
+               const std::atomic<bool>& stop,
+               const std::function<void(const pipeline::MessageResult&)>& on_result);
 
 // One log line for a result worth a line (not clean, not skipped).
 std::optional<std::string> log_line(const pipeline::MessageResult& r);

@@ -131,8 +131,18 @@ Expected<int> Pipeline::finish_interrupted()
     return finished;
 }
 
-MessageResult Pipeline::move(MessageResult result, std::int64_t message, const std::string& action)
+MessageResult Pipeline::settle(MessageResult result, std::int64_t message,
+                               const std::string& action, bool movable)
 {
+    if (!movable) {
+        // A read-only mailbox (mbox): decided and recorded; the message stays where it is.
+        StateRow row{message, StepState::done, action, std::string(to_string(result.outcome)),
+                     std::nullopt, std::nullopt};
+        if (auto r = m_state.put(row, now_seconds()); !r)
+            return failed(std::move(result), r.error());
+        result.detail += " (read-only mailbox: left in place)";
+        return result;
+    }
     auto dest = destination(result.file, result.outcome);
     if (!dest)
         return failed(std::move(result), dest.error());
@@ -249,7 +259,26 @@ MessageResult Pipeline::process_found(const std::filesystem::path& file, int ren
         e.message = fmt::format("{}: {}", file.string(), e.message);
         return failed(std::move(result), e);
     }
-    const auto hash = ledger::content_hash(message->bytes());
+    return decide(std::move(result), *message, file.filename().string(), true);
+}
+
+MessageResult Pipeline::process_read_only(std::string bytes, const std::string& where)
+{
+    MessageResult result;
+    result.file = where;
+    auto message = mail::Message::from_bytes(std::move(bytes), m_options.limits);
+    if (!message)
+        return failed(std::move(result),
+                      Error{message.error().kind,
+                            fmt::format("{}: {}", where, message.error().message)});
+    return decide(std::move(result), *message, where, false);
+}
+
+MessageResult Pipeline::decide(MessageResult result, const mail::Message& message,
+                               const std::string& label, bool movable)
+{
+    const auto& file = result.file;
+    const auto hash = ledger::content_hash(message.bytes());
     const ledger::MessageLog log(m_ledger);
 
     // Seen before: finished (skip), or decided and not yet moved (move it now).
@@ -259,19 +288,19 @@ MessageResult Pipeline::process_found(const std::filesystem::path& file, int ren
         auto row = PipelineState(m_known).get(**seen);
         if (!row)
             return failed(std::move(result), row.error());
-        if (*row && (*row)->state == StepState::done) {
+        if (*row && ((*row)->state == StepState::done || !movable)) {
             result.outcome = Outcome::skipped;
             result.detail = fmt::format("handled before ({})", (*row)->outcome);
             return result;
         }
-        if (*row && (*row)->destination && &m_known == &m_ledger) {
+        if (*row && (*row)->destination && &m_known == &m_ledger && movable) {
             result.outcome = outcome_named((*row)->outcome).value_or(Outcome::quarantined);
             result.detail = "finishing the move an earlier run began";
             return finish_recorded(std::move(result), **row);
         }
     }
 
-    auto verdict = m_classifier.classify(*message, file.filename().string());
+    auto verdict = m_classifier.classify(message, label);
     if (!verdict)
         return failed(std::move(result), Error{verdict.error().kind,
                                                fmt::format("{}: {}", file.string(),
@@ -279,7 +308,7 @@ MessageResult Pipeline::process_found(const std::filesystem::path& file, int ren
     result.detection = verdict->name;
     result.detail = verdict->reason;
     const std::int64_t now = now_seconds();
-    const ledger::MessageFacts facts{hash, message->header("Message-ID"), message->bytes().size(),
+    const ledger::MessageFacts facts{hash, message.header("Message-ID"), message.bytes().size(),
                                      file.string()};
     auto seen = log.note_message(facts, now);
     if (!seen)
@@ -301,16 +330,16 @@ MessageResult Pipeline::process_found(const std::filesystem::path& file, int ren
     }
     case scan::Action::review:
         result.outcome = Outcome::review;
-        return move(std::move(result), seen->id, action);
+        return settle(std::move(result), seen->id, action, movable);
     case scan::Action::quarantine:
         result.outcome = Outcome::quarantined;
-        return move(std::move(result), seen->id, action);
+        return settle(std::move(result), seen->id, action, movable);
     case scan::Action::complain:
         break;
     }
 
     // complain: trace, contacts, incident.
-    auto t = trace::trace_message(*message, trace::TraceOptions{m_options.trust, now});
+    auto t = trace::trace_message(message, trace::TraceOptions{m_options.trust, now});
     const auto origin = t.origin_ip();
     if (auto r = log.note_trace(seen->id, origin, trace::to_json(t).dump(), now); !r)
         return failed(std::move(result), r.error());
@@ -318,7 +347,7 @@ MessageResult Pipeline::process_found(const std::filesystem::path& file, int ren
         result.outcome = Outcome::unresolved;
         result.detail = origin ? fmt::format("the origin {} is not routable", origin->to_string())
                                : std::string("the trace names no origin");
-        return move(std::move(result), seen->id, action);
+        return settle(std::move(result), seen->id, action, movable);
     }
     auto contacts = contacts_for(*origin);
     if (!contacts)
@@ -329,7 +358,7 @@ MessageResult Pipeline::process_found(const std::filesystem::path& file, int ren
         return failed(std::move(result), r.error());
     const auto type = verdict->kind == scan::VerdictKind::spam ? report::FeedbackType::abuse
                                                                 : report::FeedbackType::virus;
-    auto incident = report::make_incident(*message, t, decision, type, verdict->name, now);
+    auto incident = report::make_incident(message, t, decision, type, verdict->name, now);
     incident.location = file.string();
     auto outcome = m_complaints.record(incident, now_ms());
     if (!outcome)
@@ -357,7 +386,7 @@ MessageResult Pipeline::process_found(const std::filesystem::path& file, int ren
     }
     result.detail = fmt::format("{} from {}: {}", verdict->name, origin->to_string(),
                                 outcome->reason.empty() ? decision.why : outcome->reason);
-    return move(std::move(result), seen->id, action);
+    return settle(std::move(result), seen->id, action, movable);
 }
 
 std::size_t Pipeline::run(std::span<const std::filesystem::path> files, unsigned jobs,

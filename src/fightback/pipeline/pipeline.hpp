@@ -72,6 +72,9 @@ public:
 
     // One message; safe to call from several threads at once.
     MessageResult process(const std::filesystem::path& file);
+    // One message of a read-only mailbox (an mbox): decided, recorded and complained about as
+    // a file is, never moved. `where` names it in results and the ledger ("FILE, message N").
+    MessageResult process_read_only(std::string bytes, const std::string& where);
 
     // Many messages on `jobs` threads; `on_result` is called one at a time. A set `stop`
     // lets the messages in hand finish and takes no more.
@@ -82,7 +85,10 @@ public:
 private:
     Expected<std::filesystem::path> destination(const std::filesystem::path& file,
                                                 Outcome outcome) const;
-    MessageResult move(MessageResult result, std::int64_t message, const std::string& action);
+    MessageResult decide(MessageResult result, const mail::Message& message,
+                         const std::string& label, bool movable);
+    MessageResult settle(MessageResult result, std::int64_t message, const std::string& action,
+                         bool movable);
     MessageResult finish_recorded(MessageResult result, const StateRow& row);
     MessageResult process_found(const std::filesystem::path& file, int renames);
     Expected<abuse::ContactResult> contacts_for(const net::IpAddress& ip);

@@ -327,6 +327,32 @@ class PipelineTest(unittest.TestCase):
         self.assertTrue(all(len(f) == 1 for f in by_id.values()), by_id)
         self.assertEqual(Counter(next(iter(f)) for f in by_id.values()), reference)
 
+    def test_an_mbox_is_read_only(self):
+        # /var/mail style: worms are reported from where they are; the file is never changed.
+        mbox = self.tmp / "alice"
+        texts = [sample.worm(sample.SOURCES[n % 3], 4000 + n) for n in range(6)]
+        texts += [sample.clean(4100) + "\nFrom the desk of Bob\n", sample.clean(4101)]
+        with open(mbox, "w") as f:
+            for t in texts:
+                body = "\n".join(">" + l if l.startswith("From ") else l
+                                  for l in t.splitlines())
+                f.write(f"From sender@example Thu Oct  2 10:00:00 2003\n{body}\n\n")
+        before = mbox.read_bytes()
+        self.box.fill(worms=9, clean=3)
+        r = self.fightback("scan", str(self.box.root), str(mbox), check=0)
+        self.assertEqual(mbox.read_bytes(), before)
+        self.assertIn("read-only mailbox: left in place", r.stderr)
+        self.assertIn(f"{mbox}, message 1", r.stderr)
+        self.assertPlaced(self.box)
+        with sqlite3.connect(self.world.ledger) as db:
+            reported = {row[0] for row in db.execute("SELECT original_id FROM incidents")}
+        self.assertTrue({message_id(t) for t in texts[:6]} <= reported)
+        self.assertRegex(self.fightback("scan", str(mbox), check=0).stdout,
+                         r"^0 scanned .* 8 handled before")
+        # watch follows Maildirs only, and says so.
+        w = self.fightback("watch", str(mbox), check=2)
+        self.assertIn("not a Maildir folder", w.stderr)
+
     def test_registry_without_a_record_means_unresolved_not_try_again(self):
         # RDAP's 404 is an answer, even when WHOIS then throttles: the copies go to
         # .Unresolved at once instead of waiting (exit 75) for a contact that will not come.
