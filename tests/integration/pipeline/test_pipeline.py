@@ -301,6 +301,27 @@ class PipelineTest(unittest.TestCase):
         # And nothing is left to do.
         self.assertRegex(self.scan().stdout, r"^0 scanned .* 60 handled before")
 
+    def test_sigterm_finishes_the_messages_in_hand_and_stops(self):
+        self.box.fill(worms=180, clean=60)
+        total = len(self.box.expected)
+        proc = subprocess.Popen([FIGHTBACK, "--config", str(self.config), "scan", "--jobs", "2",
+                                 str(self.box.root)], stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True)
+        while proc.poll() is None and total - sum(
+                1 for _ in self.box.root.glob("[nc][eu][wr]/*")) < 20:
+            time.sleep(0.005)
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=60)
+        self.assertIn(proc.returncode, (0, 75), out + err)
+        self.assertIn("stopped by a signal", err)
+        # Nothing half done: each message is in the inbox or in its folder, once.
+        found = self.box.locate()
+        for mid, folder in self.box.expected.items():
+            self.assertIn(found.get(mid), ([folder], [""]), mid)
+        self.scan()
+        self.assertPlaced(self.box)
+        self.assertEachWormReportedOnce()
+
     def test_killed_at_random_moments_even_while_sending(self):
         build = lambda box: box.fill(worms=60, clean=20)
         reference = self.reference(build)
