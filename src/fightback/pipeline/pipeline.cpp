@@ -119,10 +119,26 @@ Expected<int> Pipeline::finish_interrupted()
         const std::filesystem::path from(*row.from_path);
         if (std::filesystem::exists(from, ec))
             continue; // still to move: the listing finds it
-        const auto landed =
+        auto landed =
             std::filesystem::path(*row.destination) / from.parent_path().filename() / from.filename();
-        if (!std::filesystem::exists(landed, ec))
-            continue;
+        if (!std::filesystem::exists(landed, ec)) {
+            if (mail::find_renamed(from))
+                continue; // renamed in its folder by a mail reader: the listing finds it
+            if (auto there = mail::find_renamed(landed)) {
+                landed = *there; // moved, then renamed there
+            } else {
+                // Deleted by someone else: nothing left to move. Said only while its folder
+                // is there to say so (not when the folder is away, e.g. unmounted).
+                if (!mail::is_maildir(folder_of(from)))
+                    continue;
+                StateRow gone = row;
+                gone.state = StepState::done;
+                if (auto r = m_state.put(gone, now_seconds()); !r)
+                    return std::unexpected(r.error());
+                ++finished;
+                continue;
+            }
+        }
         if (auto r = m_state.finish_move(row.message, from.string(), landed.string(), now_seconds());
             !r)
             return std::unexpected(r.error());

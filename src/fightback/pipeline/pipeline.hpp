@@ -66,8 +66,10 @@ public:
              const report::Complaints& complaints, ContactSearch contacts,
              PipelineOptions options, const ledger::Ledger* known = nullptr);
 
-    // Finishes the records of moves a killed run made but did not record (the file is in
-    // its destination already). Returns how many.
+    // Finishes the records a killed run left: moves made but not recorded (the file is in
+    // its destination already), and moves of files someone deleted since. Files still in
+    // place, renamed in their folder, or in a folder that is away are left to the listing.
+    // Returns how many records were finished.
     Expected<int> finish_interrupted();
 
     // One message; safe to call from several threads at once.

@@ -1,0 +1,189 @@
+// The pipeline's own records, one message at a time with the project's signatures: what a
+// killed run left is finished (moved and recorded, renamed, deleted, or its folder away),
+// files renamed or deleted under it are followed or noted, and nothing is decided twice. The
+// contact search is a function returning a fixed answer here; the real one (RDAP, WHOIS,
+// DNS on loopback) is driven by tests/integration/pipeline/test_pipeline.py.
+#include <fstream>
+
+#include <gtest/gtest.h>
+
+#include "fightback/ledger/message_log.hpp"
+#include "fightback/ledger/statement.hpp"
+#include "fightback/mail/maildir.hpp"
+#include "fightback/pipeline/pipeline.hpp"
+#include "fightback/scan/clamav_engine.hpp"
+#include "../scan/paths.hpp"
+#include "support/sample_mail.hpp"
+#include "support/temp_dir.hpp"
+
+namespace fightback::pipeline {
+namespace {
+
+namespace samples = fightback::test_mail;
+
+std::shared_ptr<const scan::Engine> engine()
+{
+    static std::shared_ptr<const scan::Engine> shared = [] {
+        scan::EngineSettings settings;
+        settings.database = test_scan::test_database();
+        auto loaded = scan::ClamavEngine::load(settings);
+        return loaded ? std::shared_ptr<const scan::Engine>(std::move(*loaded)) : nullptr;
+    }();
+    return shared;
+}
+
+// A worm copy that differs from the others by its subject (so by its bytes).
+std::string worm(int n)
+{
+    auto text = samples::worm_message();
+    const auto at = text.find("Subject: Current Net Patch");
+    return text.replace(at, 26, "Subject: Current Net Patch " + std::to_string(n));
+}
+
+class PipelineTest : public ::testing::Test {
+protected:
+    void SetUp() override
+    {
+        ASSERT_TRUE(engine());
+        auto l = ledger::Ledger::open(dir / "ledger.sqlite");
+        ASSERT_TRUE(l) << l.error().message;
+        m_ledger.emplace(std::move(*l));
+        report::ComposeOptions compose;
+        compose.identity.address = "reports@reports.example";
+        m_complaints.emplace(*m_ledger, report::Restraint{}, compose);
+        m_classifier.emplace(engine(), scan::Rules::defaults());
+        root = dir / "Maildir";
+        ASSERT_TRUE(mail::ensure_maildir(root));
+    }
+
+    Pipeline pipeline()
+    {
+        PipelineOptions options;
+        options.trust.assume_routable = *net::NetworkSet::parse("192.0.2.0/24");
+        ContactSearch search = [this](const net::IpAddress& ip) -> Expected<abuse::ContactResult> {
+            ++searches;
+            abuse::ContactResult r;
+            r.ip = ip;
+            r.registry = "rdap.arin.net";
+            r.network_name = "ISP-ONE";
+            r.decision.to = {"abuse@isp-one.example"};
+            r.decision.automatic = true;
+            return r;
+        };
+        return Pipeline(*m_classifier, *m_ledger, *m_complaints, std::move(search), options);
+    }
+
+    std::filesystem::path put(const std::string& text, const std::string& name)
+    {
+        const auto path = root / "new" / name;
+        std::ofstream(path, std::ios::binary) << text;
+        return path;
+    }
+
+    std::int64_t count(const char* sql)
+    {
+        auto s = ledger::Statement::prepare(m_ledger->db(), sql);
+        EXPECT_TRUE(s);
+        auto row = s->step();
+        EXPECT_TRUE(row && *row);
+        return s->column_int(0);
+    }
+
+    test_support::TempDir dir;
+    std::filesystem::path root;
+    std::optional<ledger::Ledger> m_ledger;
+    std::optional<report::Complaints> m_complaints;
+    std::optional<scan::Classifier> m_classifier;
+    int searches = 0;
+};
+
+TEST_F(PipelineTest, WormIsComplainedAboutMovedAndNeverDecidedTwice)
+{
+    auto p = pipeline();
+    const auto file = put(worm(1), "1700000001.M1P1.test");
+    auto r = p.process(file);
+    EXPECT_EQ(r.outcome, Outcome::complained) << r.detail;
+    ASSERT_TRUE(r.moved_to);
+    EXPECT_EQ(*r.moved_to, root / ".Complained" / "new" / "1700000001.M1P1.test");
+    EXPECT_TRUE(r.new_complaint);
+    // The network the contact search named, for the statistics.
+    EXPECT_EQ(count("SELECT COUNT(*) FROM source_networks WHERE name = 'ISP-ONE'"), 1);
+    // The same bytes back in the inbox (a user moved the copy back): known, left alone.
+    const auto again = put(worm(1), "1700000002.M2P1.test");
+    auto second = p.process(again);
+    EXPECT_EQ(second.outcome, Outcome::skipped);
+    EXPECT_TRUE(std::filesystem::exists(again));
+    EXPECT_EQ(count("SELECT COUNT(*) FROM incidents"), 1);
+    // A second copy joins the complaint; the source was looked up once in this run.
+    EXPECT_EQ(p.process(put(worm(2), "1700000003.M3P1.test")).outcome, Outcome::complained);
+    EXPECT_EQ(searches, 1);
+    EXPECT_EQ(count("SELECT COUNT(*) FROM complaints"), 1);
+}
+
+TEST_F(PipelineTest, RenamedByAMailReaderIsFollowedAndDeletedIsVanished)
+{
+    auto p = pipeline();
+    const auto listed = root / "new" / "1700000001.M1P1.test";
+    std::filesystem::path now_at = root / "cur" / "1700000001.M1P1.test:2,S";
+    std::ofstream(now_at, std::ios::binary) << worm(1);
+    auto r = p.process(listed); // the listing saw it in new/; the reader moved it to cur/
+    EXPECT_EQ(r.outcome, Outcome::complained) << r.detail;
+    EXPECT_EQ(r.file, now_at);
+    EXPECT_TRUE(std::filesystem::exists(root / ".Complained" / "cur" / "1700000001.M1P1.test:2,S"));
+
+    auto gone = p.process(root / "new" / "1700000009.M9P1.test");
+    EXPECT_EQ(gone.outcome, Outcome::vanished);
+    EXPECT_FALSE(gone.temporary);
+}
+
+TEST_F(PipelineTest, WhatAKilledRunLeftIsFinished)
+{
+    auto p = pipeline();
+    PipelineState state(*m_ledger);
+    ledger::MessageLog log(*m_ledger);
+    auto note = [&](int n, const std::filesystem::path& from) {
+        auto seen = log.note_message({ledger::content_hash(worm(n)), "<x>", 1, from.string()}, 1);
+        EXPECT_TRUE(seen);
+        StateRow row{seen->id, StepState::moving, "complain", "complained", from.string(),
+                     (root / ".Complained").string()};
+        EXPECT_TRUE(state.put(row, 1));
+        return seen->id;
+    };
+    ASSERT_TRUE(mail::ensure_maildir(root / ".Complained"));
+    // 1: moved, not recorded. 2: deleted by the user. 3: still in place (the listing takes
+    // it). 4: its whole folder is away (an unmounted disk): left for later.
+    const auto moved = note(1, root / "new" / "a");
+    std::ofstream(root / ".Complained" / "new" / "a") << worm(1);
+    const auto deleted = note(2, root / "new" / "b");
+    const auto waiting = note(3, put(worm(3), "c"));
+    const auto away = note(4, dir / "Elsewhere" / "new" / "d");
+    auto finished = p.finish_interrupted();
+    ASSERT_TRUE(finished) << finished.error().message;
+    EXPECT_EQ(*finished, 2);
+    for (auto [id, want] : {std::pair{moved, StepState::done}, {deleted, StepState::done},
+                            {waiting, StepState::moving}, {away, StepState::moving}}) {
+        auto row = state.get(id);
+        ASSERT_TRUE(row && *row);
+        EXPECT_EQ((*row)->state, want) << id;
+    }
+    // The one still in place is moved by the next pass over the folder, not decided again.
+    auto r = p.process(root / "new" / "c");
+    EXPECT_EQ(r.outcome, Outcome::complained);
+    EXPECT_EQ(r.detail, "finishing the move an earlier run began");
+    EXPECT_EQ(count("SELECT COUNT(*) FROM incidents"), 0);
+}
+
+TEST_F(PipelineTest, ReadOnlyMailboxMessagesStayWhereTheyAre)
+{
+    auto p = pipeline();
+    auto r = p.process_read_only(worm(5), "/var/mail/alice, message 3");
+    EXPECT_EQ(r.outcome, Outcome::complained) << r.detail;
+    EXPECT_FALSE(r.moved_to);
+    EXPECT_NE(r.detail.find("read-only"), std::string::npos);
+    EXPECT_EQ(p.process_read_only(worm(5), "/var/mail/alice, message 3").outcome,
+              Outcome::skipped);
+    EXPECT_FALSE(std::filesystem::exists(root / ".Complained"));
+}
+
+} // namespace
+} // namespace fightback::pipeline
