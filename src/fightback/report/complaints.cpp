@@ -10,34 +10,12 @@
 #include "fightback/ledger/statement.hpp"
 #include "fightback/report/header_text.hpp"
 #include "fightback/report/mime_text.hpp"
+#include "fightback/util/text.hpp"
 
 namespace fightback::report {
 namespace {
 
 using ledger::Statement;
-
-std::string join(const std::vector<std::string>& items)
-{
-    std::string out;
-    for (const auto& i : items)
-        out += (out.empty() ? "" : " ") + i;
-    return out;
-}
-
-std::vector<std::string> split(std::string_view text)
-{
-    std::vector<std::string> out;
-    std::size_t pos = 0;
-    while (pos < text.size()) {
-        auto end = text.find(' ', pos);
-        if (end == std::string_view::npos)
-            end = text.size();
-        if (end > pos)
-            out.emplace_back(text.substr(pos, end - pos));
-        pos = end + 1;
-    }
-    return out;
-}
 
 struct OpenComplaint {
     std::int64_t id;
@@ -259,7 +237,7 @@ Expected<IncidentOutcome> Complaints::record_locked(const IncidentInput& in,
                     "VALUES (?1, ?2, ?3, ?4, ?5, 'queued', ?6, ?6, ?6)");
             if (!insert)
                 return std::unexpected(insert.error());
-            insert->bind(1, source).bind(2, in.to).bind(3, join(cc));
+            insert->bind(1, source).bind(2, in.to).bind(3, join_words(cc));
             insert->bind(4, feedback_type_name(in.type));
             insert->bind(5, new_message_id(m_compose.identity.address, now_ms)).bind(6, now_ms);
             if (auto r = insert->run(); !r)
@@ -312,7 +290,7 @@ Expected<std::string> compose_complaint(sqlite3* db, std::int64_t id,
     ReportContent content;
     content.source = *source;
     content.to = c->column_text(1);
-    content.cc = split(c->column_text(2));
+    content.cc = split_words(c->column_text(2));
     content.type = parse_feedback_type(c->column_text(3)).value_or(FeedbackType::abuse);
     content.message_id = c->column_text(4);
     const std::string sample = c->column_blob(5);

@@ -60,22 +60,6 @@ private:
     int m_fd = -1;
 };
 
-std::vector<std::string> split_spaces(std::string_view text)
-{
-    std::vector<std::string> out;
-    std::size_t pos = 0;
-    while (pos < text.size()) {
-        auto end = text.find(' ', pos);
-        if (end == std::string_view::npos)
-            end = text.size();
-        if (end > pos)
-            out.emplace_back(text.substr(pos, end - pos));
-        pos = end + 1;
-    }
-    return out;
-}
-
-
 } // namespace
 
 Outbox::Outbox(const ledger::Ledger& ledger, const report::Complaints& complaints,
@@ -349,7 +333,7 @@ Expected<FlushItem> Outbox::attempt(std::int64_t id, bool dry_run, FlushSummary&
         if (auto c = tx.commit(); !c)
             return std::unexpected(c.error());
         recipients.push_back(item.recipient);
-        for (auto& a : split_spaces(cc))
+        for (auto& a : split_words(cc))
             recipients.push_back(std::move(a));
         ++attempts;
     }

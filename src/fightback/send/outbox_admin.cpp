@@ -41,6 +41,36 @@ OutboxEntry read_entry(const Statement& s)
     return e;
 }
 
+// A hand-made change of a complaint that is neither sent nor being sent, in one transaction:
+// `update` binds ?1 to the id and ?2 to the time.
+Expected<void> change_by_hand(const ledger::Ledger& ledger, std::int64_t id, std::int64_t now_ms,
+                              std::string_view update)
+{
+    std::lock_guard guard(ledger.mutex());
+    Transaction tx(ledger.db());
+    if (!tx.begun())
+        return std::unexpected(tx.begun().error());
+    auto s = Statement::prepare(ledger.db(), "SELECT state FROM complaints WHERE id = ?1");
+    if (!s)
+        return std::unexpected(s.error());
+    s->bind(1, id);
+    auto row = s->step();
+    if (!row)
+        return std::unexpected(row.error());
+    if (!*row)
+        return fail(ErrorKind::not_found, fmt::format("no complaint {}", id));
+    const std::string state = s->column_text(0);
+    if (state == "sent")
+        return fail(ErrorKind::invalid, fmt::format("complaint {} was sent already", id));
+    if (state == "sending" || state == "handed")
+        return fail(ErrorKind::invalid, fmt::format("complaint {} is being sent", id));
+    auto r = ledger::execute(ledger.db(), update,
+                             [&](Statement& u) { u.bind(1, id).bind(2, now_ms); });
+    if (!r)
+        return r;
+    return tx.commit();
+}
+
 } // namespace
 
 Expected<std::vector<OutboxEntry>> Outbox::list(bool include_finished) const
@@ -98,61 +128,17 @@ Expected<std::string> Outbox::body(std::int64_t id) const
 
 Expected<void> Outbox::retry(std::int64_t id)
 {
-    std::lock_guard guard(m_ledger.mutex());
-    Transaction tx(m_ledger.db());
-    if (!tx.begun())
-        return std::unexpected(tx.begun().error());
-    auto s = Statement::prepare(m_ledger.db(), "SELECT state FROM complaints WHERE id = ?1");
-    if (!s)
-        return std::unexpected(s.error());
-    s->bind(1, id);
-    auto row = s->step();
-    if (!row)
-        return std::unexpected(row.error());
-    if (!*row)
-        return fail(ErrorKind::not_found, fmt::format("no complaint {}", id));
-    const std::string state = s->column_text(0);
-    if (state == "sent")
-        return fail(ErrorKind::invalid, fmt::format("complaint {} was sent already", id));
-    if (state == "sending" || state == "handed")
-        return fail(ErrorKind::invalid, fmt::format("complaint {} is being sent", id));
-    const std::int64_t t = now();
-    auto r = ledger::execute(m_ledger.db(),
-                        "UPDATE complaints SET state = 'queued', attempts = 0, next_attempt_ms = ?2, "
-                        "updated_ms = ?2, note = 'queued again by hand' WHERE id = ?1",
-                        [&](Statement& u) { u.bind(1, id).bind(2, t); });
-    if (!r)
-        return r;
-    return tx.commit();
+    return change_by_hand(m_ledger, id, now(),
+                          "UPDATE complaints SET state = 'queued', attempts = 0, "
+                          "next_attempt_ms = ?2, updated_ms = ?2, note = 'queued again by hand' "
+                          "WHERE id = ?1");
 }
 
 Expected<void> Outbox::drop(std::int64_t id)
 {
-    std::lock_guard guard(m_ledger.mutex());
-    Transaction tx(m_ledger.db());
-    if (!tx.begun())
-        return std::unexpected(tx.begun().error());
-    auto s = Statement::prepare(m_ledger.db(), "SELECT state FROM complaints WHERE id = ?1");
-    if (!s)
-        return std::unexpected(s.error());
-    s->bind(1, id);
-    auto row = s->step();
-    if (!row)
-        return std::unexpected(row.error());
-    if (!*row)
-        return fail(ErrorKind::not_found, fmt::format("no complaint {}", id));
-    const std::string state = s->column_text(0);
-    if (state == "sent")
-        return fail(ErrorKind::invalid, fmt::format("complaint {} was sent already", id));
-    if (state == "sending" || state == "handed")
-        return fail(ErrorKind::invalid, fmt::format("complaint {} is being sent", id));
-    auto r = ledger::execute(m_ledger.db(),
-                        "UPDATE complaints SET state = 'dropped', updated_ms = ?2, "
-                        "note = 'dropped by hand' WHERE id = ?1",
-                        [&](Statement& u) { u.bind(1, id).bind(2, now()); });
-    if (!r)
-        return r;
-    return tx.commit();
+    return change_by_hand(m_ledger, id, now(),
+                          "UPDATE complaints SET state = 'dropped', updated_ms = ?2, "
+                          "note = 'dropped by hand' WHERE id = ?1");
 }
 
 } // namespace fightback::send

@@ -4,6 +4,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace fightback {
 
@@ -11,5 +12,10 @@ namespace fightback {
 std::string printable(std::string_view text);
 
 bool iequals(std::string_view a, std::string_view b);
+
+// The words of a space-separated list ("a b  c" -> a, b, c) and back (joined by one space):
+// how the ledger keeps lists of addresses in one column.
+std::vector<std::string> split_words(std::string_view text);
+std::string join_words(const std::vector<std::string>& words);
 
 } // namespace fightback

@@ -5,6 +5,7 @@
 #include "fightback/report/header_text.hpp"
 #include "fightback/report/mail_date.hpp"
 #include "fightback/report/mime_text.hpp"
+#include "fightback/util/text.hpp"
 
 namespace fightback::report {
 namespace {
@@ -168,6 +169,17 @@ TEST(FormLetter, PlaceholdersCheckedAtLoad)
     EXPECT_FALSE(FormLetter::parse("{{source_ip", "t"));
     EXPECT_NE(FormLetter::builtin().render({{"source_ip", "192.0.2.9"}}).find("192.0.2.9"),
               std::string::npos);
+}
+
+TEST(Words, SplitAndJoinAsTheLedgerKeepsAddressLists)
+{
+    EXPECT_EQ(split_words("a@x.example  b@y.example "),
+              (std::vector<std::string>{"a@x.example", "b@y.example"}));
+    EXPECT_TRUE(split_words("").empty());
+    EXPECT_TRUE(split_words("   ").empty());
+    EXPECT_EQ(join_words({"a@x.example", "b@y.example"}), "a@x.example b@y.example");
+    EXPECT_EQ(join_words({}), "");
+    EXPECT_EQ(split_words(join_words({"one", "two", "three"})).size(), 3u);
 }
 
 } // namespace
