@@ -22,6 +22,7 @@
 
 #include <fmt/format.h>
 
+#include "support/child_process.hpp"
 #include "support/dns_packet.hpp"
 #include "support/fake_dns_server.hpp"
 
@@ -29,30 +30,6 @@ namespace fightback::test_dns {
 namespace {
 
 UnboundWorld* g_world = nullptr;
-
-std::filesystem::path find_unbound()
-{
-    std::string path = std::getenv("PATH") ? std::getenv("PATH") : "";
-    // unbound lives in sbin, which a non-root PATH may lack.
-    path += ":/usr/local/sbin:/usr/sbin:/sbin";
-    std::stringstream dirs(path);
-    for (std::string dir; std::getline(dirs, dir, ':');) {
-        if (dir.empty())
-            continue;
-        std::filesystem::path candidate = std::filesystem::path(dir) / "unbound";
-        if (::access(candidate.c_str(), X_OK) == 0)
-            return candidate;
-    }
-    throw std::runtime_error("unbound is not installed (scripts/setup installs it)");
-}
-
-std::string read_all(const std::filesystem::path& path)
-{
-    std::ifstream in(path);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
 
 std::string config_text(const std::filesystem::path& dir, const std::filesystem::path& zones,
                         std::uint16_t port)
@@ -139,7 +116,9 @@ void set_world(UnboundWorld* w)
 
 std::unique_ptr<UnboundWorld> UnboundWorld::start(const std::filesystem::path& zone_dir)
 {
-    const std::filesystem::path unbound = find_unbound();
+    const std::filesystem::path unbound = test_support::find_program("unbound");
+    if (unbound.empty())
+        throw std::runtime_error("unbound is not installed (scripts/setup installs it)");
     std::unique_ptr<UnboundWorld> w(new UnboundWorld());
     std::string pattern = (std::filesystem::temp_directory_path() / "fightback-unbound-XXXXXX").string();
     if (!::mkdtemp(pattern.data()))
@@ -151,45 +130,21 @@ std::unique_ptr<UnboundWorld> UnboundWorld::start(const std::filesystem::path& z
         std::ofstream(w->m_dir / "root.hints") << ".  3600 IN NS a.root.test.\n"
                                                   "a.root.test. 3600 IN A 127.0.0.1\n";
     }
-    const std::string log = (w->m_dir / "unbound.log").string();
-    const std::string conf = (w->m_dir / "unbound.conf").string();
-    std::vector<std::string> args{unbound.string(), "-d", "-c", conf};
-    std::vector<char*> argv;
-    for (auto& a : args)
-        argv.push_back(a.data());
-    argv.push_back(nullptr);
-
-    const pid_t parent = ::getpid();
-    const pid_t pid = ::fork();
-    if (pid < 0)
-        throw std::runtime_error("fork failed");
-    if (pid == 0) {
-        // Dies with the test binary, however it ends.
-        ::prctl(PR_SET_PDEATHSIG, SIGTERM);
-        if (::getppid() != parent)
-            ::_exit(1);
-        int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        if (fd >= 0) {
-            ::dup2(fd, 1);
-            ::dup2(fd, 2);
-        }
-        int null = ::open("/dev/null", O_RDONLY);
-        if (null >= 0)
-            ::dup2(null, 0);
-        ::execv(argv[0], argv.data());
-        ::_exit(127);
-    }
+    const auto log = w->m_dir / "unbound.log";
+    const auto conf = w->m_dir / "unbound.conf";
+    const pid_t pid =
+        test_support::spawn_server({unbound.string(), "-d", "-c", conf.string()}, log);
     w->m_pid = pid;
 
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
     while (!answers(w->m_port)) {
-        int status = 0;
-        if (::waitpid(pid, &status, WNOHANG) == pid) {
+        if (test_support::child_exited(pid)) {
             w->m_pid = -1;
-            throw std::runtime_error("unbound exited at start:\n" + read_all(log));
+            throw std::runtime_error("unbound exited at start:\n" + test_support::read_all(log));
         }
         if (std::chrono::steady_clock::now() > deadline)
-            throw std::runtime_error("unbound did not answer within 15 s:\n" + read_all(log));
+            throw std::runtime_error("unbound did not answer within 15 s:\n" +
+                                     test_support::read_all(log));
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
     return w;
@@ -197,20 +152,7 @@ std::unique_ptr<UnboundWorld> UnboundWorld::start(const std::filesystem::path& z
 
 void UnboundWorld::stop()
 {
-    if (m_pid > 0) {
-        ::kill(m_pid, SIGTERM);
-        int status = 0;
-        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-        while (::waitpid(m_pid, &status, WNOHANG) == 0) {
-            if (std::chrono::steady_clock::now() > deadline) {
-                ::kill(m_pid, SIGKILL);
-                ::waitpid(m_pid, &status, 0);
-                break;
-            }
-            std::this_thread::sleep_for(std::chrono::milliseconds(20));
-        }
-        m_pid = -1;
-    }
+    test_support::stop_server(m_pid);
     if (!m_dir.empty()) {
         std::error_code ec;
         std::filesystem::remove_all(m_dir, ec);

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "fightback/scan/clamd_engine.hpp"
+#include "support/child_process.hpp"
 
 namespace fightback::test_scan {
 namespace {
@@ -39,29 +40,11 @@ std::uint16_t free_port()
     return ntohs(addr.sin_port);
 }
 
-std::string read_all(const std::filesystem::path& path)
-{
-    std::ifstream in(path);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
 } // namespace
 
 std::filesystem::path find_clamd()
 {
-    std::string path = std::getenv("PATH") ? std::getenv("PATH") : "";
-    path += ":/usr/local/sbin:/usr/sbin:/sbin";
-    std::stringstream dirs(path);
-    for (std::string dir; std::getline(dirs, dir, ':');) {
-        if (dir.empty())
-            continue;
-        auto candidate = std::filesystem::path(dir) / "clamd";
-        if (::access(candidate.c_str(), X_OK) == 0)
-            return candidate;
-    }
-    return {};
+    return test_support::find_program("clamd");
 }
 
 std::unique_ptr<ClamdWorld> ClamdWorld::start(const std::filesystem::path& database, std::string& why)
@@ -95,31 +78,9 @@ std::unique_ptr<ClamdWorld> ClamdWorld::start(const std::filesystem::path& datab
             << "SelfCheck 0\n"
             << "Bytecode no\n";
     }
-    std::vector<std::string> args{clamd.string(), "--foreground", "--config-file=" + conf.string()};
-    std::vector<char*> argv;
-    for (auto& a : args)
-        argv.push_back(a.data());
-    argv.push_back(nullptr);
-    const std::string out_log = (w->m_dir / "clamd.out").string();
-    const pid_t parent = ::getpid();
-    const pid_t pid = ::fork();
-    if (pid < 0)
-        throw std::runtime_error("fork failed");
-    if (pid == 0) {
-        ::prctl(PR_SET_PDEATHSIG, SIGTERM);
-        if (::getppid() != parent)
-            ::_exit(1);
-        const int fd = ::open(out_log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        if (fd >= 0) {
-            ::dup2(fd, 1);
-            ::dup2(fd, 2);
-        }
-        const int null = ::open("/dev/null", O_RDONLY);
-        if (null >= 0)
-            ::dup2(null, 0);
-        ::execv(argv[0], argv.data());
-        ::_exit(127);
-    }
+    const auto out_log = w->m_dir / "clamd.out";
+    const pid_t pid = test_support::spawn_server(
+        {clamd.string(), "--foreground", "--config-file=" + conf.string()}, out_log);
     w->m_pid = pid;
 
     scan::EngineSettings settings;
@@ -130,14 +91,14 @@ std::unique_ptr<ClamdWorld> ClamdWorld::start(const std::filesystem::path& datab
     for (;;) {
         if (std::filesystem::exists(w->socket()) && scan::ClamdEngine::connect(settings))
             break;
-        int status = 0;
-        if (::waitpid(pid, &status, WNOHANG) == pid) {
+        if (test_support::child_exited(pid)) {
             w->m_pid = -1;
-            throw std::runtime_error("clamd exited at start:\n" + read_all(out_log) +
-                                     read_all(w->m_dir / "clamd.log"));
+            throw std::runtime_error("clamd exited at start:\n" + test_support::read_all(out_log) +
+                                     test_support::read_all(w->m_dir / "clamd.log"));
         }
         if (std::chrono::steady_clock::now() > deadline)
-            throw std::runtime_error("clamd did not answer within 60 s:\n" + read_all(out_log));
+            throw std::runtime_error("clamd did not answer within 60 s:\n" +
+                                     test_support::read_all(out_log));
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
     return w;
@@ -145,17 +106,7 @@ std::unique_ptr<ClamdWorld> ClamdWorld::start(const std::filesystem::path& datab
 
 void ClamdWorld::stop()
 {
-    if (m_pid > 0) {
-        ::kill(m_pid, SIGTERM);
-        int status = 0;
-        for (int i = 0; i < 100 && ::waitpid(m_pid, &status, WNOHANG) == 0; ++i)
-            std::this_thread::sleep_for(std::chrono::milliseconds(50));
-        if (::waitpid(m_pid, &status, WNOHANG) == 0) {
-            ::kill(m_pid, SIGKILL);
-            ::waitpid(m_pid, &status, 0);
-        }
-        m_pid = -1;
-    }
+    test_support::stop_server(m_pid);
 }
 
 ClamdWorld::~ClamdWorld()
