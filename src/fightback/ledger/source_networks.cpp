@@ -28,9 +28,17 @@ Expected<void> note_source_network(const Ledger& ledger, const SourceNetwork& ne
         return fail(ErrorKind::invalid, "ledger: a source network needs its address");
     std::lock_guard lock(ledger.mutex());
     auto stmt = Statement::prepare(ledger.db(),
-                                   "INSERT OR REPLACE INTO source_networks "
+                                   "INSERT INTO source_networks "
                                    "(source_ip, range, name, registry, recorded_ms) "
-                                   "VALUES (?1, ?2, ?3, ?4, ?5)");
+                                   "VALUES (?1, ?2, ?3, ?4, ?5) "
+                                   "ON CONFLICT (source_ip) DO UPDATE SET "
+                                   // A later answer for the same range that gives no name
+                                   // (WHOIS without netname) keeps the name known before.
+                                   "name = CASE WHEN excluded.name IS NULL AND "
+                                   "excluded.range IS source_networks.range "
+                                   "THEN source_networks.name ELSE excluded.name END, "
+                                   "range = excluded.range, registry = excluded.registry, "
+                                   "recorded_ms = excluded.recorded_ms");
     if (!stmt)
         return std::unexpected(stmt.error());
     stmt->bind(1, stored_text(network.source_ip, 64));

@@ -1,6 +1,7 @@
 // What a registry said about a source address, kept for the statistics (schema step 4): the
 // range it returned, the network's name there and the registry itself. The scan pipeline notes
-// it when the contacts are found; a later answer replaces an earlier one.
+// it when the contacts are found; a later answer replaces an earlier one, except that one for
+// the same range without a name keeps the name known before.
 #pragma once
 
 #include <cstdint>

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "fightback/ledger/message_log.hpp"
+#include "fightback/ledger/source_networks.hpp"
 #include "fightback/ledger/statement.hpp"
 
 namespace fightback::ledger {
@@ -59,6 +60,31 @@ TEST(Transaction, RollsBackUnlessCommitted)
     ASSERT_TRUE(s && *s->step());
     EXPECT_EQ(s->column_text(0), "2");
     EXPECT_FALSE(Statement::prepare(l->db(), "SELEC nonsense"));
+}
+
+TEST(SourceNetworks, LaterAnswersReplaceButANamelessOneKeepsTheName)
+{
+    auto l = Ledger::open_in_memory();
+    ASSERT_TRUE(l);
+    auto name_of = [&]() -> std::optional<std::string> {
+        auto s = Statement::prepare(l->db(), "SELECT name, range, registry FROM source_networks "
+                                             "WHERE source_ip = '192.0.2.10'");
+        EXPECT_TRUE(s);
+        auto row = s->step();
+        EXPECT_TRUE(row && *row);
+        return s->column_optional_text(0);
+    };
+    ASSERT_TRUE(note_source_network(*l, {"192.0.2.10", "192.0.2.0/26", "ISP-ONE", "rdap.arin.net"}, 1));
+    EXPECT_EQ(name_of(), "ISP-ONE");
+    // The same range from WHOIS, no netname: the name stays.
+    ASSERT_TRUE(note_source_network(*l, {"192.0.2.10", "192.0.2.0/26", "", "whois.arin.net"}, 2));
+    EXPECT_EQ(name_of(), "ISP-ONE");
+    // Another range (the network was reassigned): its own (absent) name.
+    ASSERT_TRUE(note_source_network(*l, {"192.0.2.10", "192.0.2.0/28", "", "whois.arin.net"}, 3));
+    EXPECT_FALSE(name_of());
+    ASSERT_TRUE(note_source_network(*l, {"192.0.2.10", "192.0.2.0/28", "CUSTOMER", "rdap.arin.net"}, 4));
+    EXPECT_EQ(name_of(), "CUSTOMER");
+    EXPECT_FALSE(note_source_network(*l, {"", "", "", ""}, 5));
 }
 
 } // namespace
