@@ -326,10 +326,17 @@ MessageResult Pipeline::decide(MessageResult result, const mail::Message& messag
     const std::int64_t now = now_seconds();
     const ledger::MessageFacts facts{hash, message.header("Message-ID"), message.bytes().size(),
                                      file.string()};
+    const std::string action(scan::to_string(verdict->action));
+    if (verdict->kind == scan::VerdictKind::clean && verdict->action == scan::Action::keep) {
+        // Most mail: seen and done in one commit.
+        if (auto r = m_state.note_clean(facts, action, now); !r)
+            return failed(std::move(result), r.error());
+        result.outcome = Outcome::clean;
+        return result;
+    }
     auto seen = log.note_message(facts, now);
     if (!seen)
         return failed(std::move(result), seen.error());
-    const std::string action(scan::to_string(verdict->action));
     if (verdict->kind != scan::VerdictKind::clean) {
         const char* engine = verdict->kind == scan::VerdictKind::spam ? "headers" : "scanner";
         if (auto r = log.note_verdict(seen->id, engine, verdict->name, action, now); !r)

@@ -22,6 +22,23 @@ StateRow read_row(const Statement& s)
     return row;
 }
 
+Expected<void> put_row(sqlite3* db, const StateRow& row, std::int64_t now)
+{
+    return ledger::execute(
+        db,
+        "INSERT OR REPLACE INTO pipeline_state (message, state, action, outcome, from_path, "
+        "destination, updated) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        [&](Statement& s) {
+            s.bind(1, row.message);
+            s.bind(2, row.state == StepState::moving ? "moving" : "done");
+            s.bind(3, row.action);
+            s.bind(4, row.outcome);
+            s.bind(5, row.from_path);
+            s.bind(6, row.destination);
+            s.bind(7, now);
+        });
+}
+
 constexpr std::string_view select_columns =
     "SELECT message, state, action, outcome, from_path, destination FROM pipeline_state ";
 
@@ -46,19 +63,23 @@ Expected<std::optional<StateRow>> PipelineState::get(std::int64_t message) const
 Expected<void> PipelineState::put(const StateRow& row, std::int64_t now) const
 {
     std::lock_guard lock(m_ledger.mutex());
-    return ledger::execute(
-        m_ledger.db(),
-        "INSERT OR REPLACE INTO pipeline_state (message, state, action, outcome, from_path, "
-        "destination, updated) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        [&](Statement& s) {
-            s.bind(1, row.message);
-            s.bind(2, row.state == StepState::moving ? "moving" : "done");
-            s.bind(3, row.action);
-            s.bind(4, row.outcome);
-            s.bind(5, row.from_path);
-            s.bind(6, row.destination);
-            s.bind(7, now);
-        });
+    return put_row(m_ledger.db(), row, now);
+}
+
+Expected<void> PipelineState::note_clean(const ledger::MessageFacts& facts,
+                                         const std::string& action, std::int64_t now) const
+{
+    std::lock_guard lock(m_ledger.mutex());
+    ledger::Transaction tx(m_ledger.db());
+    if (!tx.begun())
+        return std::unexpected(tx.begun().error());
+    auto seen = ledger::note_message_in(m_ledger.db(), facts, now);
+    if (!seen)
+        return std::unexpected(seen.error());
+    StateRow row{seen->id, StepState::done, action, "clean", std::nullopt, std::nullopt};
+    if (auto r = put_row(m_ledger.db(), row, now); !r)
+        return r;
+    return tx.commit();
 }
 
 Expected<void> PipelineState::finish_move(std::int64_t message, const std::string& from,

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "fightback/ledger/ledger.hpp"
+#include "fightback/ledger/message_log.hpp"
 
 namespace fightback::pipeline {
 
@@ -32,6 +33,9 @@ public:
     Expected<std::optional<StateRow>> get(std::int64_t message) const;
     // Inserts or replaces the row for row.message (one transaction).
     Expected<void> put(const StateRow& row, std::int64_t now) const;
+    // A clean message kept where it is: noted in the message log and done, in one transaction.
+    Expected<void> note_clean(const ledger::MessageFacts& facts, const std::string& action,
+                              std::int64_t now) const;
     // The move is made: the moves table and "done" in one transaction.
     Expected<void> finish_move(std::int64_t message, const std::string& from,
                                const std::string& to, std::int64_t now) const;
