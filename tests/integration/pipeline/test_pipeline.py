@@ -30,6 +30,9 @@ import unittest
 from collections import Counter
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "support"))
+import binary_tests  # noqa: E402
+
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[2]
 FIGHTBACK = None
@@ -547,24 +550,10 @@ class PipelineTest(unittest.TestCase):
         self.assertEqual(self.world.received(), [])
 
 
-def main():
-    global FIGHTBACK
-    if len(sys.argv) < 2:
-        print(__doc__)
-        return 2
-    FIGHTBACK = os.path.abspath(sys.argv.pop(1))
-    for need in ("/usr/sbin/unbound",):
-        if not os.path.exists(need):
-            print(f"{need} is missing; skipping", file=sys.stderr)
-            return 77
-    try:
-        import aiosmtpd  # noqa: F401
-    except ImportError:
-        print("python3-aiosmtpd is not installed; skipping", file=sys.stderr)
-        return 77
-    result = unittest.main(exit=False, verbosity=2).result
-    return 0 if result.wasSuccessful() else 1
+def requirements():
+    return [(os.path.exists("/usr/sbin/unbound"), "/usr/sbin/unbound is missing"),
+            (binary_tests.have_module("aiosmtpd"), "python3-aiosmtpd is not installed")]
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(binary_tests.main(__name__, requirements()))

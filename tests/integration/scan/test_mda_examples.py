@@ -16,6 +16,9 @@ import tempfile
 import unittest
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "support"))
+import binary_tests  # noqa: E402
+
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[2]
 DATA = REPO / "tests" / "data"
@@ -107,18 +110,10 @@ class Agents(unittest.TestCase):
         self.check_agent(self.procmail)
 
 
-def main():
-    global FIGHTBACK
-    if len(sys.argv) < 2:
-        print(__doc__)
-        return 2
-    FIGHTBACK = os.path.abspath(sys.argv.pop(1))
-    if not shutil.which("maildrop") and not shutil.which("procmail"):
-        print("neither maildrop nor procmail is installed; skipping", file=sys.stderr)
-        return 77
-    result = unittest.main(exit=False, verbosity=2).result
-    return 0 if result.wasSuccessful() else 1
+def requirements():
+    return [(shutil.which("maildrop") or shutil.which("procmail"),
+             "neither maildrop nor procmail is installed")]
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(binary_tests.main(__name__, requirements()))

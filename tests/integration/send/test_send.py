@@ -23,6 +23,9 @@ import time
 import unittest
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "support"))
+import binary_tests  # noqa: E402
+
 HERE = Path(__file__).resolve().parent
 TESTS = HERE.parent.parent
 PYTHON = "/usr/bin/python3"
@@ -563,23 +566,10 @@ class SendTest(unittest.TestCase):
         self.assertNotIn("\n", msg["Subject"])
 
 
-def main():
-    global FIGHTBACK
-    if len(sys.argv) < 2:
-        print(__doc__)
-        return 2
-    FIGHTBACK = os.path.abspath(sys.argv.pop(1))
-    try:
-        import aiosmtpd  # noqa: F401
-    except ImportError:
-        print("python3-aiosmtpd is not installed; skipping", file=sys.stderr)
-        return 77
-    if shutil.which("openssl") is None:
-        print("openssl is not installed; skipping", file=sys.stderr)
-        return 77
-    result = unittest.main(exit=False, verbosity=2).result
-    return 0 if result.wasSuccessful() else 1
+def requirements():
+    return [(binary_tests.have_module("aiosmtpd"), "python3-aiosmtpd is not installed"),
+            (shutil.which("openssl") is not None, "openssl is not installed")]
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(binary_tests.main(__name__, requirements()))
