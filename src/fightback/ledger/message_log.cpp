@@ -115,16 +115,9 @@ Expected<SeenMessage> MessageLog::note_message(const MessageFacts& facts, std::i
 Expected<std::optional<std::int64_t>> MessageLog::find(std::string_view hash) const
 {
     std::lock_guard lock(m_ledger.mutex());
-    auto stmt = Statement::prepare(m_ledger.db(), "SELECT id FROM messages WHERE content_hash = ?1");
-    if (!stmt)
-        return std::unexpected(stmt.error());
-    stmt->bind(1, hash);
-    auto row = stmt->step();
-    if (!row)
-        return std::unexpected(row.error());
-    if (!*row)
-        return std::optional<std::int64_t>{};
-    return std::optional<std::int64_t>{stmt->column_int(0)};
+    return select_one(
+        m_ledger.db(), "SELECT id FROM messages WHERE content_hash = ?1",
+        [&](Statement& s) { s.bind(1, hash); }, [](const Statement& s) { return s.column_int(0); });
 }
 
 Expected<void> MessageLog::note_verdict(std::int64_t message, std::string_view engine,

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 #include "fightback/util/error.hpp"
 
@@ -76,6 +77,25 @@ private:
 // Prepares `sql`, lets `bind` bind its parameters, runs it to completion.
 Expected<void> execute(sqlite3* db, std::string_view sql,
                        const std::function<void(Statement&)>& bind);
+
+// The first row `sql` gives once `bind` has bound its parameters, as `read` makes it of the
+// statement; std::nullopt when there is no row.
+template <typename Read>
+auto select_one(sqlite3* db, std::string_view sql, const std::function<void(Statement&)>& bind,
+                Read read) -> Expected<std::optional<std::invoke_result_t<Read, const Statement&>>>
+{
+    using Row = std::invoke_result_t<Read, const Statement&>;
+    auto s = Statement::prepare(db, sql);
+    if (!s)
+        return std::unexpected(s.error());
+    bind(*s);
+    auto row = s->step();
+    if (!row)
+        return std::unexpected(row.error());
+    if (!*row)
+        return std::optional<Row>{};
+    return std::optional<Row>{read(*s)};
+}
 
 // The last insert's row id on this connection.
 std::int64_t last_insert_id(sqlite3* db);

@@ -47,17 +47,9 @@ constexpr std::string_view select_columns =
 Expected<std::optional<StateRow>> PipelineState::get(std::int64_t message) const
 {
     std::lock_guard lock(m_ledger.mutex());
-    auto stmt = Statement::prepare(m_ledger.db(),
-                                   std::string(select_columns) + "WHERE message = ?1");
-    if (!stmt)
-        return std::unexpected(stmt.error());
-    stmt->bind(1, message);
-    auto row = stmt->step();
-    if (!row)
-        return std::unexpected(row.error());
-    if (!*row)
-        return std::optional<StateRow>{};
-    return std::optional<StateRow>{read_row(*stmt)};
+    return ledger::select_one(
+        m_ledger.db(), std::string(select_columns) + "WHERE message = ?1",
+        [&](Statement& s) { s.bind(1, message); }, read_row);
 }
 
 Expected<void> PipelineState::put(const StateRow& row, std::int64_t now) const
@@ -132,17 +124,10 @@ Expected<std::vector<StateRow>> PipelineState::moving() const
 Expected<std::optional<bool>> PipelineState::incident_has_complaint(std::int64_t message) const
 {
     std::lock_guard lock(m_ledger.mutex());
-    auto stmt = Statement::prepare(m_ledger.db(),
-                                   "SELECT complaint IS NOT NULL FROM incidents WHERE message = ?1");
-    if (!stmt)
-        return std::unexpected(stmt.error());
-    stmt->bind(1, message);
-    auto row = stmt->step();
-    if (!row)
-        return std::unexpected(row.error());
-    if (!*row)
-        return std::optional<bool>{};
-    return std::optional<bool>{stmt->column_int(0) != 0};
+    return ledger::select_one(
+        m_ledger.db(), "SELECT complaint IS NOT NULL FROM incidents WHERE message = ?1",
+        [&](Statement& s) { s.bind(1, message); },
+        [](const Statement& s) { return s.column_int(0) != 0; });
 }
 
 } // namespace fightback::pipeline

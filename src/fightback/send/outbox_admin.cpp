@@ -12,6 +12,7 @@ namespace fightback::send {
 namespace {
 
 using ledger::Statement;
+using ledger::select_one;
 using ledger::Transaction;
 
 constexpr std::string_view entry_columns =
@@ -50,16 +51,14 @@ Expected<void> change_by_hand(const ledger::Ledger& ledger, std::int64_t id, std
     Transaction tx(ledger.db());
     if (!tx.begun())
         return std::unexpected(tx.begun().error());
-    auto s = Statement::prepare(ledger.db(), "SELECT state FROM complaints WHERE id = ?1");
-    if (!s)
-        return std::unexpected(s.error());
-    s->bind(1, id);
-    auto row = s->step();
-    if (!row)
-        return std::unexpected(row.error());
-    if (!*row)
+    auto found = select_one(
+        ledger.db(), "SELECT state FROM complaints WHERE id = ?1",
+        [&](Statement& s) { s.bind(1, id); }, [](const Statement& s) { return s.column_text(0); });
+    if (!found)
+        return std::unexpected(found.error());
+    if (!*found)
         return fail(ErrorKind::not_found, fmt::format("no complaint {}", id));
-    const std::string state = s->column_text(0);
+    const std::string& state = **found;
     if (state == "sent")
         return fail(ErrorKind::invalid, fmt::format("complaint {} was sent already", id));
     if (state == "sending" || state == "handed")
@@ -97,33 +96,22 @@ Expected<std::vector<OutboxEntry>> Outbox::list(bool include_finished) const
 Expected<std::optional<OutboxEntry>> Outbox::get(std::int64_t id) const
 {
     std::lock_guard guard(m_ledger.mutex());
-    auto s = Statement::prepare(m_ledger.db(), fmt::format("SELECT {} FROM complaints c "
-                                                           "WHERE c.id = ?1",
-                                                           entry_columns));
-    if (!s)
-        return std::unexpected(s.error());
-    s->bind(1, id);
-    auto row = s->step();
-    if (!row)
-        return std::unexpected(row.error());
-    if (!*row)
-        return std::optional<OutboxEntry>{};
-    return std::optional<OutboxEntry>{read_entry(*s)};
+    return select_one(
+        m_ledger.db(), fmt::format("SELECT {} FROM complaints c WHERE c.id = ?1", entry_columns),
+        [&](Statement& s) { s.bind(1, id); }, read_entry);
 }
 
 Expected<std::string> Outbox::body(std::int64_t id) const
 {
     std::lock_guard guard(m_ledger.mutex());
-    auto s = Statement::prepare(m_ledger.db(), "SELECT body FROM complaints WHERE id = ?1");
-    if (!s)
-        return std::unexpected(s.error());
-    s->bind(1, id);
-    auto row = s->step();
-    if (!row)
-        return std::unexpected(row.error());
-    if (!*row)
+    auto found = select_one(
+        m_ledger.db(), "SELECT body FROM complaints WHERE id = ?1",
+        [&](Statement& s) { s.bind(1, id); }, [](const Statement& s) { return s.column_blob(0); });
+    if (!found)
+        return std::unexpected(found.error());
+    if (!*found)
         return fail(ErrorKind::not_found, fmt::format("no complaint {}", id));
-    return s->column_blob(0);
+    return std::move(**found);
 }
 
 Expected<void> Outbox::retry(std::int64_t id)
