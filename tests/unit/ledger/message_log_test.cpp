@@ -87,5 +87,26 @@ TEST(SourceNetworks, LaterAnswersReplaceButANamelessOneKeepsTheName)
     EXPECT_FALSE(note_source_network(*l, {"", "", "", ""}, 5));
 }
 
+TEST(SelectOne, RowNoRowAndError)
+{
+    auto l = Ledger::open_in_memory();
+    ASSERT_TRUE(l);
+    ASSERT_TRUE(l->exec("CREATE TABLE t (k INTEGER, v TEXT); INSERT INTO t VALUES (1, 'one');"));
+    auto value_of = [&](std::int64_t k) {
+        return select_one(
+            l->db(), "SELECT v FROM t WHERE k = ?1", [&](Statement& s) { s.bind(1, k); },
+            [](const Statement& s) { return s.column_text(0); });
+    };
+    auto one = value_of(1);
+    ASSERT_TRUE(one);
+    EXPECT_EQ(*one, "one");
+    auto none = value_of(2);
+    ASSERT_TRUE(none);
+    EXPECT_FALSE(*none);
+    EXPECT_FALSE(select_one(
+        l->db(), "SELECT nothing FROM nowhere", [](Statement&) {},
+        [](const Statement& s) { return s.column_int(0); }));
+}
+
 } // namespace
 } // namespace fightback::ledger
