@@ -133,31 +133,22 @@ int run_contacts(const GlobalOptions& global, const ContactsArgs& args)
     }
 
     // DNS: contact zones (TXT) and the domain route, through the project's resolver.
-    std::optional<dns::Resolver> resolver;
-    std::optional<dns::PublicSuffixList> suffixes;
-    abuse::TxtLookup txt;
-    abuse::DomainRouteLookup route;
+    std::unique_ptr<ContactDns> dns_sources;
     if (!args.no_dns) {
-        auto dns_options = contact_dns_options(config->dns, args.dns_servers);
-        if (!dns_options) {
-            print_error(dns_options.error().message);
+        auto made = make_contact_dns(config->dns, args.dns_servers);
+        if (!made) {
+            print_error(made.error().message);
             return exit_error;
         }
-        auto created = dns::Resolver::create(*dns_options);
-        auto psl = dns::PublicSuffixList::load_default();
-        if (!created || !psl) {
-            print_error(fmt::format("DNS sources off: {}", !created ? created.error().message
-                                                                     : psl.error().message));
-        } else {
-            resolver.emplace(std::move(*created));
-            suffixes.emplace(std::move(*psl));
-            txt = dns_txt_lookup(*resolver);
-            route = dns_domain_route(*resolver, *suffixes);
-        }
+        dns_sources = std::move(*made);
+        if (!dns_sources->unavailable.empty())
+            print_error(fmt::format("DNS sources off: {}", dns_sources->unavailable));
     }
 
     abuse::ContactFinder finder(std::move(*options), std::move(*bootstrap),
-                                cache ? &*cache : nullptr, txt, route);
+                                cache ? &*cache : nullptr,
+                                dns_sources ? dns_sources->txt : abuse::TxtLookup{},
+                                dns_sources ? dns_sources->route : abuse::DomainRouteLookup{});
     auto results = finder.find(ips);
     bool all_automatic = true;
     for (const auto& r : results) {

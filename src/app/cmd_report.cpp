@@ -123,7 +123,10 @@ int run_report(const GlobalOptions& global, const ReportArgs& args)
     if (*given) {
         decision = std::move(**given);
     } else {
-        auto found = search_recipients(*config, args.recipients, *origin, &*ledger);
+        auto search = RecipientSearch::create(*config, args.recipients, &*ledger);
+        if (!search)
+            return fail_with(search.error());
+        auto found = (*search)->search(*origin);
         if (!found)
             return fail_with(found.error());
         decision = std::move(found->decision);

@@ -175,4 +175,24 @@ abuse::DomainRouteLookup dns_domain_route(dns::Resolver& resolver,
     };
 }
 
+Expected<std::unique_ptr<ContactDns>> make_contact_dns(const config::DnsConfig& dns,
+                                                       const std::vector<std::string>& servers)
+{
+    auto options = contact_dns_options(dns, servers);
+    if (!options)
+        return std::unexpected(options.error());
+    auto out = std::make_unique<ContactDns>();
+    auto created = dns::Resolver::create(*options);
+    auto psl = dns::PublicSuffixList::load_default();
+    if (!created || !psl) {
+        out->unavailable = !created ? created.error().message : psl.error().message;
+        return out;
+    }
+    out->resolver.emplace(std::move(*created));
+    out->suffixes.emplace(std::move(*psl));
+    out->txt = dns_txt_lookup(*out->resolver);
+    out->route = dns_domain_route(*out->resolver, *out->suffixes);
+    return out;
+}
+
 } // namespace fightback::app

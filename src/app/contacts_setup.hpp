@@ -55,4 +55,17 @@ abuse::TxtLookup dns_txt_lookup(dns::Resolver& resolver);
 abuse::DomainRouteLookup dns_domain_route(dns::Resolver& resolver,
                                           const dns::PublicSuffixList& suffixes);
 
+// Those sources built once, with the resolver and suffix list they refer to (so it stays
+// where it was made: held by pointer). Without a resolver or a suffix list both look-ups stay
+// empty and `unavailable` says why; a bad server setting is an error.
+struct ContactDns {
+    std::optional<dns::Resolver> resolver;
+    std::optional<dns::PublicSuffixList> suffixes;
+    abuse::TxtLookup txt;
+    abuse::DomainRouteLookup route;
+    std::string unavailable;
+};
+Expected<std::unique_ptr<ContactDns>> make_contact_dns(const config::DnsConfig& dns,
+                                                       const std::vector<std::string>& servers);
+
 } // namespace fightback::app

@@ -126,9 +126,12 @@ PipelineSession::create(const GlobalOptions& global, const PipelineArgs& args)
 
     // The contact cache lives in the real ledger (a dry run reads none: it writes nothing).
     const ledger::Ledger* cache = s->m_dry_run ? nullptr : &*s->m_ledger;
-    PipelineSession* self = s.get();
-    pipeline::ContactSearch search = [self, cache](const net::IpAddress& ip) {
-        return search_recipients(self->m_config, self->m_args.recipients, ip, cache);
+    auto recipients = RecipientSearch::create(cfg, args.recipients, cache);
+    if (!recipients)
+        return std::unexpected(setup_error(recipients.error()));
+    s->m_recipients = std::move(*recipients);
+    pipeline::ContactSearch search = [searcher = s->m_recipients.get()](const net::IpAddress& ip) {
+        return searcher->search(ip);
     };
     pipeline::PipelineOptions options;
     options.folders = cfg.folders;

@@ -72,6 +72,7 @@ private:
     std::optional<scan::Classifier> m_classifier;
     std::optional<Reporting> m_reporting;
     std::unique_ptr<report::Complaints> m_complaints;
+    std::unique_ptr<RecipientSearch> m_recipients; // before m_pipeline: it outlives the pipeline
     std::unique_ptr<pipeline::Pipeline> m_pipeline;
 };
 

@@ -1,4 +1,4 @@
-// One contact search for one address, with the DNS sources built on the project's resolver.
+// The recipients of a report: the contact search (set up once, asked per source address) or --to/--cc.
 #include "report_contacts.hpp"
 
 #include <fmt/format.h>
@@ -46,9 +46,9 @@ Expected<std::optional<abuse::Decision>> given_recipients(const RecipientFlags& 
     return std::optional<abuse::Decision>{std::move(d)};
 }
 
-Expected<abuse::ContactResult> search_recipients(const config::Config& config,
-                                            const RecipientFlags& flags, const net::IpAddress& ip,
-                                            const ledger::Ledger* ledger)
+Expected<std::unique_ptr<RecipientSearch>> RecipientSearch::create(const config::Config& config,
+                                                                   const RecipientFlags& flags,
+                                                                   const ledger::Ledger* ledger)
 {
     auto options = finder_options(config.contacts);
     if (!options)
@@ -58,37 +58,33 @@ Expected<abuse::ContactResult> search_recipients(const config::Config& config,
     auto bootstrap = load_bootstrap(config.contacts);
     if (!bootstrap)
         return std::unexpected(bootstrap.error());
-    std::optional<abuse::ContactCache> cache;
+    std::unique_ptr<RecipientSearch> self(new RecipientSearch());
     if (ledger && !flags.contacts.no_cache)
-        cache.emplace(*ledger);
-
-    std::optional<dns::Resolver> resolver;
-    std::optional<dns::PublicSuffixList> suffixes;
-    abuse::TxtLookup txt;
-    abuse::DomainRouteLookup route;
+        self->m_cache.emplace(*ledger);
     if (!flags.no_dns) {
-        auto dns_options = contact_dns_options(config.dns, flags.dns_servers);
-        if (!dns_options)
-            return std::unexpected(dns_options.error());
-        auto created = dns::Resolver::create(*dns_options);
-        auto psl = dns::PublicSuffixList::load_default();
-        if (created && psl) {
-            resolver.emplace(std::move(*created));
-            suffixes.emplace(std::move(*psl));
-            txt = dns_txt_lookup(*resolver);
-            route = dns_domain_route(*resolver, *suffixes);
-        }
+        auto made = make_contact_dns(config.dns, flags.dns_servers);
+        if (!made)
+            return std::unexpected(made.error());
+        self->m_dns = std::move(*made);
     }
-    abuse::ContactFinder finder(std::move(*options), std::move(*bootstrap),
-                                cache ? &*cache : nullptr, txt, route);
-    auto results = finder.find({ip});
+    self->m_finder.emplace(std::move(*options), std::move(*bootstrap),
+                           self->m_cache ? &*self->m_cache : nullptr,
+                           self->m_dns ? self->m_dns->txt : abuse::TxtLookup{},
+                           self->m_dns ? self->m_dns->route : abuse::DomainRouteLookup{});
+    return self;
+}
+
+Expected<abuse::ContactResult> RecipientSearch::search(const net::IpAddress& ip)
+{
+    std::lock_guard lock(m_mutex);
+    auto results = m_finder->find({ip});
     if (results.empty())
         return fail(ErrorKind::not_found, "the contact search gave no answer");
     auto& r = results.front();
     if (!r.decision.automatic && r.retry_later)
         return fail(ErrorKind::temporary,
                     fmt::format("no automatic contact for {}: {}", ip.to_string(),
-                                r.errors.front()));
+                                r.errors.empty() ? std::string("try later") : r.errors.front()));
     return std::move(r);
 }
 

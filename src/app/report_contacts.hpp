@@ -4,6 +4,8 @@
 // confidence gate because a person chose them.
 #pragma once
 
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -29,12 +31,26 @@ struct RecipientFlags {
 // --to/--cc as a decision (validated), or nothing when none were given.
 Expected<std::optional<abuse::Decision>> given_recipients(const RecipientFlags& flags);
 
-// The contact search for `ip`; `ledger` holds the cache (may be null). No automatic contact
-// while a registry could not be asked is temporary (try later); none after a definite answer
-// is a result (decision.automatic false).
-Expected<abuse::ContactResult> search_recipients(const config::Config& config,
-                                                 const RecipientFlags& flags,
-                                                 const net::IpAddress& ip,
-                                                 const ledger::Ledger* ledger);
+// The contact search, set up once (bootstrap, DNS sources, the finder with its per-registry
+// rate limit) and asked per source address; searches from several threads take turns, so the
+// rate limit holds across them. `ledger` holds the cache (may be null) and must outlive it.
+class RecipientSearch {
+public:
+    static Expected<std::unique_ptr<RecipientSearch>> create(const config::Config& config,
+                                                             const RecipientFlags& flags,
+                                                             const ledger::Ledger* ledger);
+
+    // No automatic contact while a registry could not be asked is temporary (try later);
+    // none after a definite answer is a result (decision.automatic false).
+    Expected<abuse::ContactResult> search(const net::IpAddress& ip);
+
+private:
+    RecipientSearch() = default;
+
+    std::optional<abuse::ContactCache> m_cache;
+    std::unique_ptr<ContactDns> m_dns;
+    std::optional<abuse::ContactFinder> m_finder;
+    std::mutex m_mutex;
+};
 
 } // namespace fightback::app

@@ -377,6 +377,18 @@ class PipelineTest(unittest.TestCase):
         w = self.fightback("watch", str(mbox), check=2)
         self.assertIn("not a Maildir folder", w.stderr)
 
+    def test_registry_rate_limit_holds_across_the_sources_of_a_run(self):
+        # Three sources whose look-ups all start at ARIN's RDAP server, 1 s apart at least:
+        # the run cannot take less than 2 s, whatever the threads do (a lower bound only).
+        self.config.write_text(self.world.config_text().replace(
+            "registry_interval = 0", "registry_interval = 1"))
+        for n, ip in enumerate(["192.0.2.10", "192.0.2.120", "192.0.2.70"]):
+            self.box.add_worm(6000 + n, ip)
+        start = time.monotonic()
+        self.scan("--jobs", "2")
+        self.assertGreaterEqual(time.monotonic() - start, 2.0)
+        self.assertPlaced(self.box)
+
     def test_registry_without_a_record_means_unresolved_not_try_again(self):
         # RDAP's 404 is an answer, even when WHOIS then throttles: the copies go to
         # .Unresolved at once instead of waiting (exit 75) for a contact that will not come.
