@@ -193,7 +193,7 @@ int run_report(const GlobalOptions& global, const ReportArgs& args)
         for (const auto& c : decision.candidates)
             contacts["candidates"].push_back({{"address", c.address}, {"source", c.source},
                                               {"score", c.score}, {"reason", c.reason}});
-        if (auto r = log.note_trace(outcome->message, origin, dump(trace::to_json(t)), start / 1000);
+        if (auto r = log.note_trace(outcome->message, origin, trace::to_json(t), start / 1000);
             !r)
             return fail_with(r.error());
         if (auto r = log.note_contacts(outcome->message, decision.automatic, dump(contacts),

@@ -18,7 +18,7 @@ struct TraceArgs {
 
 std::string hop_summary(const trace::Hop& h)
 {
-    std::string out = h.ip ? h.ip->to_string() : h.ip_text.value_or("-");
+    std::string out = h.ip ? h.ip->to_string() : h.ip_text ? h.ip_text->str() : "-";
     if (h.rdns)
         out += fmt::format(" rdns={}", *h.rdns);
     if (h.helo)
@@ -85,12 +85,15 @@ int run_trace(const GlobalOptions& global, const TraceArgs& args)
         auto msg = load_input(input, limits);
         if (!msg) {
             any_error = true;
-            if (args.json)
-                std::printf("%s\n", nlohmann::json{{"file", input.name},
-                                                   {"error", msg.error().message}}
-                                        .dump(-1, ' ', false,
-                                              nlohmann::json::error_handler_t::replace)
-                                        .c_str());
+            if (args.json) {
+                std::string line;
+                JsonWriter(line)
+                    .begin_object()
+                    .field("file", input.name)
+                    .field("error", msg.error().message)
+                    .end_object();
+                std::printf("%s\n", line.c_str());
+            }
             print_error(fmt::format("{}: {}", input.name, msg.error().message));
             continue;
         }
@@ -98,13 +101,13 @@ int run_trace(const GlobalOptions& global, const TraceArgs& args)
         if (!t.origin_ip())
             any_missing = true;
         if (args.json) {
-            auto j = trace::to_json(t);
-            for (const auto& w : msg->warnings())
-                j["warnings"].push_back({{"hop", nullptr}, {"text", w}});
+            trace::TraceJsonExtras extras;
             if (several || !input.is_stdin)
-                j["file"] = input.name;
-            std::printf("%s\n",
-                        j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
+                extras.file = input.name;
+            extras.message_warnings = msg->warnings();
+            auto line = trace::to_json(t, extras);
+            line += '\n';
+            std::fwrite(line.data(), 1, line.size(), stdout);
         } else {
             print_text(input.name, several, t, *msg);
         }

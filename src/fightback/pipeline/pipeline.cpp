@@ -364,7 +364,7 @@ MessageResult Pipeline::decide(MessageResult result, const mail::Message& messag
     // complain: trace, contacts, incident.
     auto t = trace::trace_message(message, trace::TraceOptions{m_options.trust, now});
     const auto origin = t.origin_ip();
-    if (auto r = log.note_trace(seen->id, origin, trace::to_json(t).dump(), now); !r)
+    if (auto r = log.note_trace(seen->id, origin, trace::to_json(t), now); !r)
         return failed(std::move(result), r.error());
     if (!origin || !t.origin_routable) {
         result.outcome = Outcome::unresolved;

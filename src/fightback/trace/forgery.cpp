@@ -58,6 +58,12 @@ bool qualified(std::string_view name)
 
 // Does `by` (the host that wrote the older line, without its root dot) belong with the sender
 // the newer line names? Compared in place, case-insensitively: no copies for the common case.
+// How the newer line named its sender, for a warning.
+std::string_view sender_name(const Hop& hop)
+{
+    return hop.rdns ? hop.rdns->view() : hop.helo ? hop.helo->view() : std::string_view("?");
+}
+
 bool by_matches_sender(std::string_view by, const Hop& newer)
 {
     if (newer.ip) {
@@ -109,7 +115,7 @@ void check_forgery(Trace& trace, std::int64_t now, const net::NetworkSet& assume
                                     "line says the message came from {} ({})",
                                     lower_name(by),
                                     hops[newer].ip ? hops[newer].ip->to_string() : "?",
-                                    hops[newer].rdns.value_or(hops[newer].helo.value_or("?")))});
+                                    sender_name(hops[newer]))});
             newer = i;
         }
     }

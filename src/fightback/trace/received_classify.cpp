@@ -50,7 +50,7 @@ std::string local_reason(const FromPart& part, const ScannedLine& line)
                                                    : c.find('@') + 1);
         if (iequals(host, "localhost") || iequals(host, "localhost.localdomain") ||
             host == "127.0.0.1")
-            return "local submission (" + clean(c) + "): not a network handover";
+            return "local submission (" + clean(c).str() + "): not a network handover";
         if (c == "[unix socket]")
             return "LMTP over a unix socket: not a network handover";
         if (c.ends_with("[[UNIX: localhost]]") || c.ends_with(" [local]"))

@@ -376,7 +376,7 @@ std::optional<std::string> find_auth(const LineShape& shape)
     return auth_via_http(line);
 }
 
-std::optional<std::string> find_envelope_sender(const ScannedLine& line)
+std::optional<MailText> find_envelope_sender(const ScannedLine& line)
 {
     const std::string_view text = line.text();
     // The leftmost of the three markers wins, as in SpamAssassin's alternation.
@@ -415,7 +415,7 @@ std::optional<std::string> find_envelope_sender(const ScannedLine& line)
     return clean(value);
 }
 
-std::optional<std::string> find_queue_id(const ScannedLine& line)
+std::optional<MailText> find_queue_id(const ScannedLine& line)
 {
     const std::string_view text = line.text();
     for (std::size_t at = line.find(" id "); at != std::string_view::npos;
@@ -433,7 +433,7 @@ std::optional<std::string> find_queue_id(const ScannedLine& line)
     return std::nullopt;
 }
 
-std::string clean(std::string_view text)
+MailText clean(std::string_view text)
 {
     // Each character mapped through a table, copied and cleaned in one pass. (The size handed
     // to the callback is not used: GCC 12 hands over the capacity it allocated.)
@@ -449,7 +449,7 @@ std::string clean(std::string_view text)
             p[i] = cleaned[static_cast<unsigned char>(text[i])];
         return text.size();
     });
-    return out;
+    return MailText(std::move(out));
 }
 
 } // namespace fightback::trace::detail

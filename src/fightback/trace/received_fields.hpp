@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "fightback/trace/received_scan.hpp"
+#include "fightback/util/mail_text.hpp"
 
 namespace fightback::trace::detail {
 
@@ -31,12 +32,13 @@ std::size_t date_cut(std::string_view text);
 std::optional<std::string> find_auth(const LineShape& shape);
 
 // The envelope sender in "envelope-from <...>", "(envelope-sender <...>)", "return-path ...".
-std::optional<std::string> find_envelope_sender(const ScannedLine& line);
+std::optional<MailText> find_envelope_sender(const ScannedLine& line);
 
 // The first " id <value>" of three characters or more.
-std::optional<std::string> find_queue_id(const ScannedLine& line);
+std::optional<MailText> find_queue_id(const ScannedLine& line);
 
-// A copy fit to store: control characters (NUL among them) become '?'.
-std::string clean(std::string_view text);
+// A copy fit to store: control characters (NUL among them) become '?', and the rest is
+// made valid UTF-8 (MailText).
+MailText clean(std::string_view text);
 
 } // namespace fightback::trace::detail

@@ -41,7 +41,7 @@ std::optional<std::size_t> keyword_value(const LineShape& shape, std::string_vie
     return search(1, *shape.by_at);
 }
 
-std::optional<std::string> protocol_of(const LineShape& shape)
+std::optional<MailText> protocol_of(const LineShape& shape)
 {
     const auto at = keyword_value(shape, "with");
     if (!at)
@@ -61,7 +61,7 @@ std::optional<std::string> protocol_of(const LineShape& shape)
     return clean(proto);
 }
 
-std::optional<std::string> recipient_of(const LineShape& shape)
+std::optional<MailText> recipient_of(const LineShape& shape)
 {
     if (!shape.by_at)
         return std::nullopt;

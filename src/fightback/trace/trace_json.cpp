@@ -4,12 +4,6 @@
 namespace fightback::trace {
 namespace {
 
-template <typename T>
-nlohmann::json or_null(const std::optional<T>& value)
-{
-    return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
-}
-
 const char* kind_name(HopKind kind)
 {
     switch (kind) {
@@ -21,44 +15,63 @@ const char* kind_name(HopKind kind)
     return "unparseable";
 }
 
+void write_hop(JsonWriter& w, const Hop& h, const HopVerdict& v)
+{
+    w.begin_object();
+    if (h.ip)
+        w.field("ip", h.ip->to_string());
+    else
+        w.field("ip", h.ip_text);
+    w.field("rdns", h.rdns).field("helo", h.helo).field("by", h.by).field("ident", h.ident);
+    w.field("envfrom", h.envfrom).field("id", h.id).field("for", h.for_addr);
+    w.field("with", h.protocol).field("auth", h.auth).field("date", h.date);
+    w.field("kind", kind_name(h.kind)).field("skipped", h.kind != HopKind::handover);
+    w.key("trusted");
+    v.considered ? w.value(v.trusted) : w.null();
+    w.key("internal");
+    v.considered ? w.value(v.internal) : w.null();
+    w.field("msa", v.msa).field("reason", v.reason);
+    w.end_object();
+}
+
 } // namespace
 
-nlohmann::json to_json(const Trace& trace)
+void write_json(JsonWriter& w, const Trace& trace, const TraceJsonExtras& extras)
 {
-    // Strings from mail may hold invalid UTF-8; dump() is told to replace, not throw.
-    nlohmann::json hops = nlohmann::json::array();
-    for (std::size_t i = 0; i < trace.hops.size(); ++i) {
-        const Hop& h = trace.hops[i];
-        const HopVerdict& v = trace.walk.verdicts[i];
-        hops.push_back({
-            {"ip", h.ip ? nlohmann::json(h.ip->to_string()) : or_null(h.ip_text)},
-            {"rdns", or_null(h.rdns)},
-            {"helo", or_null(h.helo)},
-            {"by", or_null(h.by)},
-            {"ident", or_null(h.ident)},
-            {"envfrom", or_null(h.envfrom)},
-            {"id", or_null(h.id)},
-            {"for", or_null(h.for_addr)},
-            {"with", or_null(h.protocol)},
-            {"auth", or_null(h.auth)},
-            {"date", or_null(h.date)},
-            {"kind", kind_name(h.kind)},
-            {"skipped", h.kind != HopKind::handover},
-            {"trusted", v.considered ? nlohmann::json(v.trusted) : nlohmann::json(nullptr)},
-            {"internal", v.considered ? nlohmann::json(v.internal) : nlohmann::json(nullptr)},
-            {"msa", v.msa},
-            {"reason", v.reason},
-        });
-    }
-    nlohmann::json origin = nullptr;
+    w.begin_object();
+    if (extras.file)
+        w.field("file", *extras.file);
+    if (extras.index)
+        w.field("index", *extras.index);
+    w.key("origin");
     if (auto ip = trace.origin_ip())
-        origin = {{"ip", ip->to_string()},
-                  {"hop", *trace.walk.origin},
-                  {"routable", trace.origin_routable}};
-    nlohmann::json warnings = nlohmann::json::array();
-    for (const auto& w : trace.walk.warnings)
-        warnings.push_back({{"hop", or_null(w.hop)}, {"text", w.text}});
-    return {{"origin", origin}, {"hops", hops}, {"warnings", warnings}};
+        w.begin_object()
+            .field("ip", ip->to_string())
+            .field("hop", *trace.walk.origin)
+            .field("routable", trace.origin_routable)
+            .end_object();
+    else
+        w.null();
+    w.key("hops").begin_array();
+    for (std::size_t i = 0; i < trace.hops.size(); ++i)
+        write_hop(w, trace.hops[i], trace.walk.verdicts[i]);
+    w.end_array();
+    w.key("warnings").begin_array();
+    for (const auto& warning : trace.walk.warnings)
+        w.begin_object().field("hop", warning.hop).field("text", warning.text).end_object();
+    for (const auto& text : extras.message_warnings)
+        w.begin_object().null_field("hop").field("text", text).end_object();
+    w.end_array();
+    w.end_object();
+}
+
+std::string to_json(const Trace& trace, const TraceJsonExtras& extras)
+{
+    std::string out;
+    out.reserve(512 + 512 * trace.hops.size());
+    JsonWriter w(out);
+    write_json(w, trace, extras);
+    return out;
 }
 
 } // namespace fightback::trace

@@ -559,7 +559,7 @@ TEST(ReceivedParser, HostileBytes)
         const Hop hop = parse_received(line);
         for (const auto* field : {&hop.helo, &hop.rdns, &hop.by, &hop.ident, &hop.id}) {
             if (*field) {
-                EXPECT_EQ(field->value().find('\0'), std::string::npos);
+                EXPECT_EQ(field->value().str().find('\0'), std::string::npos);
             }
         }
     }
