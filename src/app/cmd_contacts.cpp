@@ -7,6 +7,7 @@
 
 #include "common.hpp"
 #include "contacts_setup.hpp"
+#include "ledger_option.hpp"
 #include "report_setup.hpp"
 #include "fightback/abuse/contacts_json.hpp"
 #include "fightback/dns/mail_domain.hpp"
@@ -122,10 +123,10 @@ int run_contacts(const GlobalOptions& global, const ContactsArgs& args)
     if (!args.contacts.no_cache) {
         auto path = ledger_path(*config);
         if (path) {
-            auto opened = ledger::Ledger::open(*path);
+            auto opened = open_ledger(*path, LedgerAccess::write); // the cache is written
             if (!opened) {
                 print_error(opened.error().message);
-                return exit_error;
+                return opened.error().kind == ErrorKind::temporary ? exit_tempfail : exit_error;
             }
             ledger.emplace(std::move(*opened));
             cache.emplace(*ledger);

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common.hpp"
+#include "ledger_option.hpp"
 #include "report_setup.hpp"
 #include "fightback/ledger/ledger.hpp"
 #include "fightback/report/mail_date.hpp"
@@ -98,7 +99,13 @@ int run_outbox(const GlobalOptions& global, const OutboxArgs& args, const std::s
         print_error("no ledger path: set [ledger] path or XDG_DATA_HOME/HOME");
         return exit_error;
     }
-    auto ledger = ledger::Ledger::open(*path);
+    // Listing, showing and a dry run only read: the ledger is opened read-only and never made.
+    const bool reads = action == "list" || action == "show" || (action == "flush" && args.dry_run);
+    auto ledger = open_ledger(*path, reads ? LedgerAccess::read : LedgerAccess::write);
+    if (!ledger && reads && ledger.error().kind == ErrorKind::not_found) {
+        print_error(ledger.error().message + ": no complaints recorded");
+        return action == "show" ? exit_not_found : exit_ok;
+    }
     if (!ledger)
         return report_error(ledger.error());
     // Listing and editing need no identity; composing and sending do.

@@ -46,10 +46,14 @@ std::int64_t file_time_ms(const std::filesystem::path& path, std::int64_t fallba
 
 int run_replies(const GlobalOptions& global, const RepliesArgs& args)
 {
-    auto ledger = open_ledger_for(global, args.ledger);
+    // A dry run only reads; with no ledger yet there is no complaint to tie a reply to.
+    auto ledger = open_ledger_for(global, args.ledger,
+                                  args.dry_run ? LedgerAccess::read : LedgerAccess::write);
+    if (!ledger && args.dry_run && ledger.error().kind == ErrorKind::not_found)
+        ledger = ledger::Ledger::open_in_memory();
     if (!ledger) {
         print_error(ledger.error().message);
-        return exit_error;
+        return ledger.error().kind == ErrorKind::temporary ? exit_tempfail : exit_error;
     }
     auto inputs = expand_inputs(args.inputs);
     if (!inputs) {

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common.hpp"
+#include "ledger_option.hpp"
 #include "report_contacts.hpp"
 #include "report_setup.hpp"
 #include "fightback/ledger/ledger.hpp"
@@ -91,26 +92,22 @@ int run_report(const GlobalOptions& global, const ReportArgs& args)
         return exit_not_found;
     }
 
-    // The ledger: created when sending; a preview reads an existing one (to show the
-    // aggregation a send would do) or works in memory.
+    // The ledger: created when sending; a preview records into a copy in memory of an existing
+    // one (to show the aggregation a send would do), or into an empty one, and the file is never
+    // written or created.
     const auto path = ledger_path(*config);
     const bool writes = (args.send || args.queue) && !args.dry_run;
-    std::error_code ec;
-    std::optional<ledger::Ledger> ledger;
-    if (path && (writes || std::filesystem::exists(*path, ec))) {
-        auto opened = ledger::Ledger::open(*path);
-        if (!opened)
-            return fail_with(opened.error());
-        ledger.emplace(std::move(*opened));
-    } else if (writes) {
+    if (writes && !path) {
         print_error("no ledger path: set [ledger] path or XDG_DATA_HOME/HOME");
         return exit_error;
-    } else {
-        auto opened = ledger::Ledger::open_in_memory();
-        if (!opened)
-            return fail_with(opened.error());
-        ledger.emplace(std::move(*opened));
     }
+    auto opened = path ? open_ledger(*path, writes ? LedgerAccess::write : LedgerAccess::copy)
+                       : ledger::Ledger::open_in_memory();
+    if (!opened && !writes && opened.error().kind == ErrorKind::not_found)
+        opened = ledger::Ledger::open_in_memory();
+    if (!opened)
+        return fail_with(opened.error());
+    std::optional<ledger::Ledger> ledger(std::move(*opened));
 
     auto setup = reporting_setup(*config, writes ? path : std::nullopt);
     if (!setup)

@@ -1,5 +1,6 @@
 // `fightback stats`: the figures from the ledger as a table, JSON, CSV or an HTML page.
-// Read-only apart from bringing the ledger's schema up to date when it is opened.
+// Read-only: the ledger is opened with SQLite's read-only flag and nothing is created (a ledger
+// from an older fightback is read through an upgraded copy in memory).
 #include <chrono>
 #include <fstream>
 #include <iostream>
@@ -30,10 +31,14 @@ int run_stats(const GlobalOptions& global, const StatsArgs& args)
         print_error("stats: choose one of --json and --csv");
         return exit_error;
     }
-    auto ledger = open_ledger_for(global, args.ledger);
+    auto ledger = open_ledger_for(global, args.ledger, LedgerAccess::read);
     if (!ledger) {
+        if (ledger.error().kind == ErrorKind::not_found) {
+            print_error(ledger.error().message + ": nothing recorded");
+            return exit_not_found;
+        }
         print_error(ledger.error().message);
-        return exit_error;
+        return ledger.error().kind == ErrorKind::temporary ? exit_tempfail : exit_error;
     }
     stats::StatsOptions options;
     options.quiet_days = args.quiet_days;

@@ -2,13 +2,13 @@
 // ipv6.json) and store them where `contacts` prefers them to the shipped copy. Each file is
 // checked before it replaces the old one, and replaced atomically.
 #include <cstdio>
-#include <fstream>
 
 #include <fmt/format.h>
 
 #include "common.hpp"
 #include "contacts_setup.hpp"
 #include "fightback/abuse/http_client.hpp"
+#include "fightback/util/private_files.hpp"
 #include "fightback/util/text.hpp"
 
 namespace fightback::app {
@@ -54,8 +54,12 @@ int run_update(const GlobalOptions& global, const UpdateArgs& args)
             print_error(r.error().message);
             return exit_error;
         }
+    // Under fightback's data directory: private, as everything fightback keeps there.
+    if (auto made = make_private_folders(*dir); !made) {
+        print_error(made.error().message);
+        return exit_error;
+    }
     std::error_code ec;
-    std::filesystem::create_directories(*dir, ec);
     int failures = 0;
     for (const auto& url : urls) {
         auto name = url.substr(url.rfind('/') + 1);
@@ -79,14 +83,10 @@ int run_update(const GlobalOptions& global, const UpdateArgs& args)
         }
         const auto target = *dir / name;
         const auto temp = *dir / (name + ".new");
-        {
-            std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-            out << response->body;
-            if (!out) {
-                print_error(fmt::format("cannot write {}", temp.string()));
-                ++failures;
-                continue;
-            }
+        if (auto written = write_private_file(temp, response->body); !written) {
+            print_error(written.error().message);
+            ++failures;
+            continue;
         }
         std::filesystem::rename(temp, target, ec);
         if (ec) {

@@ -9,6 +9,7 @@
 #include "fightback/mail/maildir.hpp"
 #include "fightback/mail/mbox.hpp"
 #include "fightback/util/text.hpp"
+#include "ledger_option.hpp"
 
 namespace fightback::app {
 namespace {
@@ -99,15 +100,14 @@ PipelineSession::create(const GlobalOptions& global, const PipelineArgs& args)
         if (!memory)
             return std::unexpected(setup_error(memory.error()));
         s->m_ledger.emplace(std::move(*memory));
-        std::error_code ec;
-        if (std::filesystem::exists(*path, ec)) {
-            auto real = ledger::Ledger::open(*path);
-            if (!real)
-                return std::unexpected(setup_error(real.error()));
+        // Read-only: no ledger yet means nothing was handled before.
+        auto real = open_ledger(*path, LedgerAccess::read);
+        if (real)
             s->m_known.emplace(std::move(*real));
-        }
+        else if (real.error().kind != ErrorKind::not_found)
+            return std::unexpected(setup_error(real.error()));
     } else {
-        auto real = ledger::Ledger::open(*path);
+        auto real = open_ledger(*path, LedgerAccess::write);
         if (!real)
             return std::unexpected(setup_error(real.error()));
         s->m_ledger.emplace(std::move(*real));

@@ -1,31 +1,71 @@
-// Opening the SQLite ledger and bringing its schema up to date.
+// Opening the SQLite ledger (to write, to read, as a copy in memory) and bringing its schema up
+// to date. The file is looked at before SQLite opens it (ledger_files.cpp), so a path that
+// holds no ledger is never turned into one by a command that only reads.
 #include "fightback/ledger/ledger.hpp"
 
 #include <cstdlib>
 #include <string>
+#include <utility>
 
 #include <fmt/format.h>
 #include <sqlite3.h>
 
+#include "fightback/ledger/ledger_files.hpp"
+#include "fightback/ledger/statement.hpp"
+
 namespace fightback::ledger {
 namespace {
 
-Error sqlite_error(sqlite3* db, std::string_view what)
-{
-    return Error{ErrorKind::io, fmt::format("ledger: {}: {}", what, db ? sqlite3_errmsg(db) : "?")};
-}
-
-Expected<SqliteHandle> open_handle(const std::string& name)
+Expected<SqliteHandle> open_handle(const std::string& name, int flags)
 {
     sqlite3* raw = nullptr;
-    int rc = sqlite3_open_v2(name.c_str(), &raw,
-                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
-                             nullptr);
+    int rc = sqlite3_open_v2(name.c_str(), &raw, flags | SQLITE_OPEN_FULLMUTEX, nullptr);
     SqliteHandle db(raw);
     if (rc != SQLITE_OK)
-        return std::unexpected(sqlite_error(raw, fmt::format("cannot open {}", name)));
+        return std::unexpected(db_error(raw, fmt::format("cannot open {}", name)));
     sqlite3_busy_timeout(raw, 5000);
     return db;
+}
+
+Error newer_schema(int found, int known)
+{
+    return Error{ErrorKind::invalid,
+                 fmt::format("ledger: schema version {} is newer than this fightback knows ({})",
+                             found, known)};
+}
+
+Error no_ledger(const std::filesystem::path& path)
+{
+    return Error{ErrorKind::not_found, fmt::format("no ledger yet at {}", path.string())};
+}
+
+// What an opened file's schema says: std::nullopt for an empty database (no table at all), the
+// version reached for a fightback ledger, an error for any other database.
+Expected<std::optional<int>> stored_version(sqlite3* db, const std::filesystem::path& path)
+{
+    auto objects = select_one(
+        db,
+        "SELECT count(*), coalesce(sum(type = 'table' AND name = 'schema_version'), 0) "
+        "FROM sqlite_master",
+        [](Statement&) {},
+        [](const Statement& s) { return std::pair{s.column_int(0), s.column_int(1)}; });
+    if (!objects) {
+        if ((sqlite3_extended_errcode(db) & 0xff) == SQLITE_NOTADB)
+            return std::unexpected(files::not_a_ledger(path, "not an SQLite database"));
+        return std::unexpected(objects.error());
+    }
+    const auto [count, has_versions] = objects->value_or(std::pair{0, 0});
+    if (count == 0)
+        return std::optional<int>{};
+    if (has_versions == 0)
+        return std::unexpected(
+            files::not_a_ledger(path, "an SQLite database without fightback's tables"));
+    auto version = select_one(
+        db, "SELECT coalesce(max(version), 0) FROM schema_version", [](Statement&) {},
+        [](const Statement& s) { return static_cast<int>(s.column_int(0)); });
+    if (!version)
+        return std::unexpected(version.error());
+    return std::optional<int>{version->value_or(0)};
 }
 
 } // namespace
@@ -42,13 +82,18 @@ Expected<Ledger> Ledger::open(const std::filesystem::path& path)
 
 Expected<Ledger> Ledger::open(const std::filesystem::path& path, std::span<const Migration> steps)
 {
-    std::error_code ec;
-    if (path.has_parent_path())
-        std::filesystem::create_directories(path.parent_path(), ec);
-    auto db = open_handle(path.string());
+    auto facts = files::prepare_to_write(path);
+    if (!facts)
+        return std::unexpected(facts.error());
+    // No SQLITE_OPEN_CREATE: the file is there, made 0600 when it was new.
+    auto db = open_handle(path.string(), SQLITE_OPEN_READWRITE);
     if (!db)
         return std::unexpected(db.error());
     Ledger ledger(std::move(*db));
+    ledger.m_permission_warning = files::permission_warning(path, *facts);
+    // Before anything is written: a database of some other program is refused, not migrated.
+    if (auto version = stored_version(ledger.db(), path); !version)
+        return std::unexpected(version.error());
     if (auto r = ledger.exec("PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON;"); !r)
         return std::unexpected(r.error());
     if (auto r = ledger.migrate(steps); !r)
@@ -56,15 +101,120 @@ Expected<Ledger> Ledger::open(const std::filesystem::path& path, std::span<const
     return ledger;
 }
 
+Expected<Ledger> Ledger::open_read_only(const std::filesystem::path& path)
+{
+    return open_read_only(path, migrations());
+}
+
+Expected<Ledger> Ledger::open_read_only(const std::filesystem::path& path,
+                                        std::span<const Migration> steps)
+{
+    auto facts = files::inspect(path);
+    if (!facts)
+        return std::unexpected(facts.error());
+    switch (facts->found) {
+    case files::Found::missing:
+    case files::Found::empty: return std::unexpected(no_ledger(path));
+    case files::Found::other: return std::unexpected(files::not_a_ledger(path, "not an SQLite database"));
+    case files::Found::sqlite: break;
+    }
+    // A reader of a WAL database works through the -wal log and its -shm index, which SQLite
+    // creates beside the ledger when they are missing (and a reader never removes), or cannot
+    // create in a folder this user may not write. With no log pending the file alone is the
+    // whole ledger: it is read as immutable (no locks, no companions, nothing created). That
+    // trusts no other run to write it meanwhile; one that starts and checkpoints during the
+    // read can make this read fail or miscount, never harm the ledger. With a log pending (a
+    // run has it open, or one was killed) the reader goes through the log and its index.
+    const bool pending = files::wal_pending(path);
+    bool no_index = false;
+    auto attempt = [&](bool immutable) -> Expected<std::pair<SqliteHandle, std::optional<int>>> {
+        auto db = open_handle(files::read_only_uri(path, immutable),
+                              SQLITE_OPEN_READONLY | SQLITE_OPEN_URI);
+        if (!db)
+            return std::unexpected(db.error());
+        auto version = stored_version(db->get(), path);
+        if (!version) {
+            const int code = sqlite3_extended_errcode(db->get()) & 0xff;
+            no_index = code == SQLITE_READONLY || code == SQLITE_CANTOPEN;
+            return std::unexpected(version.error());
+        }
+        return std::pair{std::move(*db), *version};
+    };
+    auto opened = attempt(!pending);
+    if (!opened && no_index && pending)
+        return fail(ErrorKind::io,
+                    fmt::format("cannot read the ledger {}: {}-wal holds changes not yet in it, "
+                                "and this user can neither open nor create {}-shm to read them "
+                                "(the folder is not writable): read it as its owner, or after "
+                                "the owner's fightback run has ended",
+                                path.string(), path.string(), path.string()));
+    if (!opened)
+        return std::unexpected(opened.error());
+    Ledger ledger(std::move(opened->first));
+    ledger.m_permission_warning = files::permission_warning(path, *facts);
+    if (!opened->second)
+        return std::unexpected(no_ledger(path));
+    const int version = *opened->second;
+    const int known = steps.empty() ? 0 : steps.back().version;
+    if (version > known)
+        return std::unexpected(newer_schema(version, known));
+    if (version == known)
+        return ledger;
+    // An older schema: its queries would miss tables and columns. The copy is upgraded; the
+    // file stays as it is for the next command that records.
+    auto copy = ledger.copy_to_memory();
+    if (!copy)
+        return std::unexpected(copy.error());
+    if (auto r = copy->migrate(steps); !r)
+        return std::unexpected(r.error());
+    return copy;
+}
+
+Expected<Ledger> Ledger::open_copy(const std::filesystem::path& path)
+{
+    auto source = open_read_only(path);
+    if (!source || !source->read_only()) // an error, or already a copy (an older schema)
+        return source;
+    return source->copy_to_memory();
+}
+
 Expected<Ledger> Ledger::open_in_memory()
 {
-    auto db = open_handle(":memory:");
+    auto db = open_handle(":memory:", SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
     if (!db)
         return std::unexpected(db.error());
     Ledger ledger(std::move(*db));
     if (auto r = ledger.migrate(migrations()); !r)
         return std::unexpected(r.error());
     return ledger;
+}
+
+Expected<Ledger> Ledger::copy_to_memory() const
+{
+    auto db = open_handle(":memory:", SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+    if (!db)
+        return std::unexpected(db.error());
+    {
+        std::lock_guard lock(*m_mutex);
+        std::unique_ptr<sqlite3_backup, decltype(&sqlite3_backup_finish)> backup(
+            sqlite3_backup_init(db->get(), "main", m_db.get(), "main"), sqlite3_backup_finish);
+        if (!backup)
+            return std::unexpected(db_error(db->get(), "copy into memory"));
+        const int rc = sqlite3_backup_step(backup.get(), -1);
+        backup.reset(); // sets the outcome on the destination
+        if (rc != SQLITE_DONE)
+            return std::unexpected(db_error(db->get(), "copy into memory"));
+    }
+    Ledger copy(std::move(*db));
+    copy.m_permission_warning = m_permission_warning;
+    if (auto r = copy.exec("PRAGMA foreign_keys=ON;"); !r)
+        return std::unexpected(r.error());
+    return copy;
+}
+
+bool Ledger::read_only() const
+{
+    return sqlite3_db_readonly(m_db.get(), "main") == 1;
 }
 
 Expected<void> Ledger::exec(std::string_view sql) const
@@ -74,22 +224,19 @@ Expected<void> Ledger::exec(std::string_view sql) const
     if (sqlite3_exec(m_db.get(), text.c_str(), nullptr, nullptr, &message) != SQLITE_OK) {
         std::string why = message ? message : "unknown error";
         sqlite3_free(message);
-        return fail(ErrorKind::io, "ledger: " + why);
+        return fail(db_error_kind(m_db.get()), "ledger: " + why);
     }
     return {};
 }
 
 Expected<int> Ledger::schema_version() const
 {
-    sqlite3_stmt* raw = nullptr;
-    if (sqlite3_prepare_v2(m_db.get(), "SELECT max(version) FROM schema_version", -1, &raw,
-                           nullptr) != SQLITE_OK)
-        return std::unexpected(sqlite_error(m_db.get(), "schema_version"));
-    std::unique_ptr<sqlite3_stmt, decltype(&sqlite3_finalize)> stmt(raw, sqlite3_finalize);
-    int version = 0;
-    if (sqlite3_step(raw) == SQLITE_ROW)
-        version = sqlite3_column_int(raw, 0);
-    return version;
+    auto version = select_one(
+        m_db.get(), "SELECT max(version) FROM schema_version", [](Statement&) {},
+        [](const Statement& s) { return static_cast<int>(s.column_int(0)); });
+    if (!version)
+        return std::unexpected(version.error());
+    return version->value_or(0);
 }
 
 Expected<void> Ledger::migrate(std::span<const Migration> steps) const
@@ -115,17 +262,14 @@ Expected<void> Ledger::migrate(std::span<const Migration> steps) const
             return rollback(Error{ErrorKind::invalid, "ledger: migrations are out of order"});
     }
     if (!steps.empty() && *current > steps.back().version)
-        return rollback(Error{ErrorKind::invalid,
-                              fmt::format("ledger: schema version {} is newer than this "
-                                          "fightback knows ({})",
-                                          *current, steps.back().version)});
+        return rollback(newer_schema(*current, steps.back().version));
     for (const auto& step : steps) {
         if (step.version <= *current)
             continue;
         if (auto r = exec(step.sql); !r)
-            return rollback(Error{ErrorKind::io, fmt::format("ledger: migration {} ({}): {}",
-                                                             step.version, step.name,
-                                                             r.error().message)});
+            return rollback(Error{r.error().kind, fmt::format("ledger: migration {} ({}): {}",
+                                                              step.version, step.name,
+                                                              r.error().message)});
         auto record = fmt::format("INSERT INTO schema_version VALUES ({}, '{}', strftime('%s','now'));",
                                   step.version, std::string(step.name));
         if (step.name.find('\'') != std::string_view::npos)

@@ -9,6 +9,7 @@
 #include <mutex>
 #include <optional>
 #include <span>
+#include <string>
 #include <string_view>
 
 #include "fightback/util/error.hpp"
@@ -33,12 +34,28 @@ using SqliteHandle = std::unique_ptr<sqlite3, SqliteCloser>;
 
 class Ledger {
 public:
-    // Opens (creating the file and its folder) and migrates. WAL mode for on-disk files.
+    // To write: creates the file (0600) and its missing folders (0700) when there is none,
+    // refuses a file that is not a fightback ledger or that this user cannot write, migrates.
+    // WAL mode.
     static Expected<Ledger> open(const std::filesystem::path& path);
+    // To read (SQLITE_OPEN_READONLY): nothing is created or changed, not even the -wal and
+    // -shm files a WAL reader would leave behind: with no write-ahead log pending the file is
+    // read as immutable (in a folder this user cannot write too, as another user's ledger).
+    // not_found ("no ledger yet at PATH") when there is none (no file, or one with nothing in
+    // it); invalid for a file that is not a fightback ledger. A ledger from an older fightback
+    // is read through a copy in memory brought up to date (the file itself is upgraded by the
+    // next command that records).
+    static Expected<Ledger> open_read_only(const std::filesystem::path& path);
+    // A writable copy in memory of the ledger at `path`, read as open_read_only reads it, for a
+    // preview that records and rolls back (`report` without --send or --queue). Costs memory
+    // the size of the ledger.
+    static Expected<Ledger> open_copy(const std::filesystem::path& path);
     static Expected<Ledger> open_in_memory();
-    // Migrates with an explicit list (tests of the mechanism).
+    // With an explicit list of migrations (tests of the mechanism).
     static Expected<Ledger> open(const std::filesystem::path& path,
                                  std::span<const Migration> steps);
+    static Expected<Ledger> open_read_only(const std::filesystem::path& path,
+                                           std::span<const Migration> steps);
 
     Ledger(Ledger&&) noexcept = default;
     Ledger& operator=(Ledger&&) noexcept = default;
@@ -50,14 +67,22 @@ public:
     Expected<int> schema_version() const;
     Expected<void> exec(std::string_view sql) const;
 
+    // True for a connection opened read-only (a copy in memory is writable).
+    bool read_only() const;
+    // Set when the ledger file is this user's and open to others (mode 0644...): the line to
+    // warn with, naming the chmod that fixes it. The command prints it.
+    const std::optional<std::string>& permission_warning() const { return m_permission_warning; }
+
 private:
     explicit Ledger(SqliteHandle db) : m_db(std::move(db)), m_mutex(std::make_unique<std::mutex>())
     {
     }
     Expected<void> migrate(std::span<const Migration> steps) const;
+    Expected<Ledger> copy_to_memory() const;
 
     SqliteHandle m_db;
     std::unique_ptr<std::mutex> m_mutex;
+    std::optional<std::string> m_permission_warning;
 };
 
 // $XDG_DATA_HOME/fightback/ledger.sqlite, else ~/.local/share/fightback/ledger.sqlite.

@@ -3,19 +3,32 @@
 
 #include <sqlite3.h>
 
+#include <cerrno>
+#include <cstring>
+
 #include <fmt/format.h>
 
 namespace fightback::ledger {
-namespace {
 
-Error db_error(sqlite3* db, std::string_view what)
+ErrorKind db_error_kind(sqlite3* db)
 {
-    // SQLITE_BUSY after the busy timeout means another process holds the ledger: try later.
-    const int code = sqlite3_extended_errcode(db) & 0xff;
-    const ErrorKind kind = (code == SQLITE_BUSY || code == SQLITE_LOCKED) ? ErrorKind::temporary
-                                                                          : ErrorKind::io;
-    return Error{kind, fmt::format("ledger: {}: {}", what, sqlite3_errmsg(db))};
+    switch (sqlite3_extended_errcode(db) & 0xff) {
+    case SQLITE_BUSY:   // another process held the ledger for the whole busy timeout
+    case SQLITE_LOCKED:
+    case SQLITE_FULL:   // the disk (or the quota) is full: room may be made
+        return ErrorKind::temporary;
+    case SQLITE_IOERR: {
+        // A write that failed for want of space (the -shm growing, a sync) is reported as an
+        // I/O error; the errno says which.
+        const int e = sqlite3_system_errno(db);
+        return e == ENOSPC || e == EDQUOT ? ErrorKind::temporary : ErrorKind::io;
+    }
+    default:
+        return ErrorKind::io;
+    }
 }
+
+namespace {
 
 Expected<void> exec(sqlite3* db, const char* sql)
 {
@@ -29,6 +42,18 @@ Expected<void> exec(sqlite3* db, const char* sql)
 }
 
 } // namespace
+
+Error db_error(sqlite3* db, std::string_view what)
+{
+    if (!db)
+        return Error{ErrorKind::io, fmt::format("ledger: {}: out of memory", what)};
+    // "disk I/O error" alone does not say a disk is full: the errno does.
+    const int code = sqlite3_extended_errcode(db) & 0xff;
+    const int e = code == SQLITE_IOERR || code == SQLITE_CANTOPEN ? sqlite3_system_errno(db) : 0;
+    return Error{db_error_kind(db),
+                 fmt::format("ledger: {}: {}{}", what, sqlite3_errmsg(db),
+                             e ? fmt::format(" ({})", std::strerror(e)) : std::string())};
+}
 
 void Statement::Finalizer::operator()(sqlite3_stmt* s) const
 {
@@ -147,7 +172,8 @@ bool Statement::column_is_null(int index) const
     return sqlite3_column_type(m_stmt.get(), index) == SQLITE_NULL;
 }
 
-Transaction::Transaction(sqlite3* db) : m_db(db), m_begun(exec(db, "BEGIN IMMEDIATE"))
+Transaction::Transaction(sqlite3* db)
+    : m_db(db), m_begun(exec(db, sqlite3_db_readonly(db, "main") == 1 ? "BEGIN" : "BEGIN IMMEDIATE"))
 {
     m_open = m_begun.has_value();
 }

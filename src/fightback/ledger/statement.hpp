@@ -55,6 +55,8 @@ private:
 };
 
 // BEGIN IMMEDIATE on construction (check ok()); ROLLBACK on destruction unless committed.
+// On a read-only connection a plain BEGIN: one consistent view for reads, and no write lock
+// taken that would hold up the run that owns the ledger.
 // The caller holds the ledger's mutex for the transaction's whole life.
 class Transaction {
 public:
@@ -96,6 +98,12 @@ auto select_one(sqlite3* db, std::string_view sql, const std::function<void(Stat
         return std::optional<Row>{};
     return std::optional<Row>{read(*s)};
 }
+
+// SQLite's last error on `db` as an Error ("ledger: WHAT: SQLite's message"). Temporary when a
+// later try can succeed: the ledger busy or locked past the busy timeout, the disk or quota full
+// (SQLITE_FULL, or an I/O error whose errno is ENOSPC/EDQUOT); io otherwise.
+Error db_error(sqlite3* db, std::string_view what);
+ErrorKind db_error_kind(sqlite3* db);
 
 // The last insert's row id on this connection.
 std::int64_t last_insert_id(sqlite3* db);
