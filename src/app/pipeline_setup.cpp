@@ -31,6 +31,9 @@ void PipelineArgs::add_to(CLI::App& command)
                      "decide everything, change nothing: no moves, no sends, no ledger writes "
                      "(the run's records live in memory)");
     command.add_flag("--no-send", no_send, "queue the complaints; `fightback outbox flush` sends");
+    command.add_flag("--retry-errors", retry_errors,
+                     "decide again the messages an earlier run recorded as failed (they are "
+                     "skipped otherwise)");
     command.add_option("--jobs", jobs, "worker threads (default: [scan] jobs, else 1)")
         ->check(CLI::Range(1, 64));
     command.add_option("--dns-server", recipients.dns_servers,
@@ -65,6 +68,8 @@ void Tally::add(const pipeline::MessageResult& r)
     }
     if (r.new_complaint)
         ++complaints_queued;
+    if (r.failed_before)
+        ++failed_before;
 }
 
 std::expected<std::unique_ptr<PipelineSession>, SetupError>
@@ -137,6 +142,7 @@ PipelineSession::create(const GlobalOptions& global, const PipelineArgs& args)
     options.folders = cfg.folders;
     options.trust = cfg.trust;
     options.move = !s->m_dry_run;
+    options.retry_errors = args.retry_errors;
     s->m_pipeline = std::make_unique<pipeline::Pipeline>(
         *s->m_classifier, *s->m_ledger, *s->m_complaints, std::move(search), std::move(options),
         s->m_known ? &*s->m_known : nullptr);
@@ -255,6 +261,13 @@ void print_summary(const Tally& t, const std::optional<send::FlushSummary>& flus
                 "%zu quarantined, %zu errors; %zu handled before\n",
                 dry_run ? "dry run: " : "", t.scanned, seconds, t.clean, t.complained,
                 t.unresolved, t.review, t.quarantined, t.errors, t.skipped);
+    if (t.errors > t.temporary)
+        std::printf("%zu failed (left in place and recorded; later runs skip %s unless given "
+                    "--retry-errors)\n",
+                    t.errors - t.temporary, t.errors - t.temporary == 1 ? "it" : "them");
+    if (t.failed_before > 0)
+        std::printf("%zu skipped that failed in an earlier run (--retry-errors tries again)\n",
+                    t.failed_before);
     if (t.vanished > 0)
         std::printf("%zu vanished (deleted or moved away by another program while the run "
                     "went on)\n",

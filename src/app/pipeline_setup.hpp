@@ -27,6 +27,7 @@ struct PipelineArgs {
     std::vector<std::string> folders;
     bool dry_run = false;
     bool no_send = false;
+    bool retry_errors = false;
     std::optional<unsigned> jobs;
     ScanFlags scan;
     RecipientFlags recipients; // --to/--cc are not offered: contacts come from the search
@@ -39,7 +40,7 @@ struct PipelineArgs {
 struct Tally {
     std::size_t scanned = 0, clean = 0, complained = 0, unresolved = 0, review = 0,
                 quarantined = 0, skipped = 0, vanished = 0, errors = 0, temporary = 0,
-                complaints_queued = 0;
+                complaints_queued = 0, failed_before = 0;
     void add(const pipeline::MessageResult& r);
 };
 

@@ -10,6 +10,7 @@
 
 #include "fightback/ledger/statement.hpp"
 #include "fightback/util/text.hpp"
+#include "fightback/util/utf8.hpp"
 
 namespace fightback::ledger {
 namespace {
@@ -52,10 +53,8 @@ std::string content_hash(std::string_view bytes)
 
 std::string stored_text(std::string_view text, std::size_t max_bytes)
 {
-    std::string out = printable(text.substr(0, max_bytes));
-    if (out.size() > max_bytes)
-        out.resize(max_bytes);
-    return out;
+    const std::string escaped = printable(text.substr(0, max_bytes));
+    return std::string(utf8::truncate(utf8::clean(escaped), max_bytes));
 }
 
 Expected<SeenMessage> note_message_in(sqlite3* db, const MessageFacts& facts, std::int64_t now)

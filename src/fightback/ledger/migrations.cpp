@@ -6,7 +6,7 @@
 namespace fightback::ledger {
 namespace {
 
-constexpr std::array<Migration, 5> steps{{
+constexpr std::array<Migration, 6> steps{{
     {1, "abuse contact cache, keyed by the range a registry returned",
      R"sql(
 CREATE TABLE contact_cache (
@@ -160,6 +160,10 @@ CREATE TABLE pipeline_state (
     updated     INTEGER NOT NULL          -- seconds since the epoch
 );
 CREATE INDEX pipeline_state_moving ON pipeline_state (state) WHERE state = 'moving';
+)sql"},
+    {6, "why a message failed (outcome error): later runs skip it unless asked to retry",
+     R"sql(
+ALTER TABLE pipeline_state ADD COLUMN detail TEXT;
 )sql"},
 }};
 

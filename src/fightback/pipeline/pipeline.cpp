@@ -153,7 +153,7 @@ MessageResult Pipeline::settle(MessageResult result, std::int64_t message,
     if (!movable) {
         // A read-only mailbox (mbox): decided and recorded; the message stays where it is.
         StateRow row{message, StepState::done, action, std::string(to_string(result.outcome)),
-                     std::nullopt, std::nullopt};
+                     std::nullopt, std::nullopt, std::nullopt};
         if (auto r = m_state.put(row, now_seconds()); !r)
             return failed(std::move(result), r.error());
         result.detail += " (read-only mailbox: left in place)";
@@ -163,7 +163,7 @@ MessageResult Pipeline::settle(MessageResult result, std::int64_t message,
     if (!dest)
         return failed(std::move(result), dest.error());
     StateRow row{message, StepState::moving, action, std::string(to_string(result.outcome)),
-                 result.file.string(), dest->string()};
+                 result.file.string(), dest->string(), std::nullopt};
     if (auto r = m_state.put(row, now_seconds()); !r)
         return failed(std::move(result), r.error());
     return finish_recorded(std::move(result), row);
@@ -275,7 +275,7 @@ MessageResult Pipeline::process_found(const std::filesystem::path& file, int ren
         e.message = fmt::format("{}: {}", file.string(), e.message);
         return failed(std::move(result), e);
     }
-    return decide(std::move(result), *message, file.filename().string(), true);
+    return guarded(result, *message, file.filename().string(), true);
 }
 
 MessageResult Pipeline::process_read_only(std::string bytes, const std::string& where)
@@ -287,7 +287,36 @@ MessageResult Pipeline::process_read_only(std::string bytes, const std::string& 
         return failed(std::move(result),
                       Error{message.error().kind,
                             fmt::format("{}: {}", where, message.error().message)});
-    return decide(std::move(result), *message, where, false);
+    return guarded(result, *message, where, false);
+}
+
+MessageResult Pipeline::guarded(const MessageResult& start, const mail::Message& message,
+                                const std::string& label, bool movable)
+{
+    MessageResult result;
+    try {
+        result = decide(start, message, label, movable);
+    } catch (const std::exception& e) {
+        result = failed(start, Error{ErrorKind::invalid,
+                                     fmt::format("{}: internal error: {}", start.file.string(),
+                                                 e.what())});
+    } catch (...) {
+        result = failed(start, Error{ErrorKind::invalid,
+                                     fmt::format("{}: internal error", start.file.string())});
+    }
+    if (result.outcome != Outcome::error || result.temporary)
+        return result;
+    // Recorded by its bytes, so the next run skips it instead of failing on it again.
+    try {
+        const ledger::MessageFacts facts{ledger::content_hash(message.bytes()),
+                                         message.header("Message-ID"), message.bytes().size(),
+                                         result.file.string()};
+        if (auto r = m_state.note_failed(facts, result.detail, now_seconds()); !r)
+            result.detail += fmt::format(" (not recorded: {})", r.error().message);
+    } catch (const std::exception& e) {
+        result.detail += fmt::format(" (not recorded: {})", e.what());
+    }
+    return result;
 }
 
 MessageResult Pipeline::decide(MessageResult result, const mail::Message& message,
@@ -304,9 +333,16 @@ MessageResult Pipeline::decide(MessageResult result, const mail::Message& messag
         auto row = PipelineState(m_known).get(**seen);
         if (!row)
             return failed(std::move(result), row.error());
-        if (*row && ((*row)->state == StepState::done || !movable)) {
+        const bool retry = *row && (*row)->outcome == to_string(Outcome::error) &&
+                           m_options.retry_errors;
+        if (*row && ((*row)->state == StepState::done || !movable) && !retry) {
             result.outcome = Outcome::skipped;
-            result.detail = fmt::format("handled before ({})", (*row)->outcome);
+            result.failed_before = (*row)->outcome == to_string(Outcome::error);
+            result.detail =
+                result.failed_before
+                    ? fmt::format("failed before ({}); --retry-errors tries again",
+                                  (*row)->detail.value_or("no reason recorded"))
+                    : fmt::format("handled before ({})", (*row)->outcome);
             return result;
         }
         if (*row && (*row)->destination && &m_known == &m_ledger && movable) {
@@ -346,7 +382,8 @@ MessageResult Pipeline::decide(MessageResult result, const mail::Message& messag
     switch (verdict->action) {
     case scan::Action::keep: {
         result.outcome = Outcome::clean;
-        StateRow row{seen->id, StepState::done, action, "clean", std::nullopt, std::nullopt};
+        StateRow row{seen->id, StepState::done, action, "clean", std::nullopt, std::nullopt,
+                 std::nullopt};
         if (auto r = m_state.put(row, now); !r)
             return failed(std::move(result), r.error());
         return result;

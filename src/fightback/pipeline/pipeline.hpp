@@ -43,6 +43,7 @@ struct MessageResult {
     std::optional<std::int64_t> complaint;    // the complaint the incident joined
     bool new_complaint = false;               // that complaint was opened by this message
     bool temporary = false;                   // an error worth retrying later (nothing decided)
+    bool failed_before = false;               // skipped: an earlier run recorded it as an error
 };
 
 // The contact search for one source address: the decision, and the registry, range and
@@ -55,6 +56,8 @@ struct PipelineOptions {
     mail::LoadLimits limits = {.max_message_bytes = 64u << 20, .max_header_fields = 10000,
                                .headers_only = true};
     bool move = true; // false for dry runs: the outcome is decided, the file stays
+    // Messages an earlier run recorded as failed (outcome error) are decided again.
+    bool retry_errors = false;
 };
 
 class Pipeline {
@@ -72,7 +75,8 @@ public:
     // Returns how many records were finished.
     Expected<int> finish_interrupted();
 
-    // One message; safe to call from several threads at once.
+    // One message; safe to call from several threads at once. Never throws: whatever goes
+    // wrong with one message is its result (outcome error, with the reason).
     MessageResult process(const std::filesystem::path& file);
     // One message of a read-only mailbox (an mbox): decided, recorded and complained about as
     // a file is, never moved. `where` names it in results and the ledger ("FILE, message N").
@@ -87,6 +91,10 @@ public:
 private:
     Expected<std::filesystem::path> destination(const std::filesystem::path& file,
                                                 Outcome outcome) const;
+    // decide() inside the boundary that turns any failure into an error for this message
+    // alone, recorded (unless worth retrying) so later runs do not stumble on it again.
+    MessageResult guarded(const MessageResult& result, const mail::Message& message,
+                          const std::string& label, bool movable);
     MessageResult decide(MessageResult result, const mail::Message& message,
                          const std::string& label, bool movable);
     MessageResult settle(MessageResult result, std::int64_t message, const std::string& action,

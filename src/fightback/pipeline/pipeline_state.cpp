@@ -19,6 +19,7 @@ StateRow read_row(const Statement& s)
     row.outcome = s.column_text(3);
     row.from_path = s.column_optional_text(4);
     row.destination = s.column_optional_text(5);
+    row.detail = s.column_optional_text(6);
     return row;
 }
 
@@ -27,7 +28,7 @@ Expected<void> put_row(sqlite3* db, const StateRow& row, std::int64_t now)
     return ledger::execute(
         db,
         "INSERT OR REPLACE INTO pipeline_state (message, state, action, outcome, from_path, "
-        "destination, updated) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        "destination, updated, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         [&](Statement& s) {
             s.bind(1, row.message);
             s.bind(2, row.state == StepState::moving ? "moving" : "done");
@@ -36,11 +37,15 @@ Expected<void> put_row(sqlite3* db, const StateRow& row, std::int64_t now)
             s.bind(5, row.from_path);
             s.bind(6, row.destination);
             s.bind(7, now);
+            if (row.detail)
+                s.bind(8, ledger::stored_text(*row.detail, 2000));
+            else
+                s.bind_null(8);
         });
 }
 
 constexpr std::string_view select_columns =
-    "SELECT message, state, action, outcome, from_path, destination FROM pipeline_state ";
+    "SELECT message, state, action, outcome, from_path, destination, detail FROM pipeline_state ";
 
 } // namespace
 
@@ -68,7 +73,25 @@ Expected<void> PipelineState::note_clean(const ledger::MessageFacts& facts,
     auto seen = ledger::note_message_in(m_ledger.db(), facts, now);
     if (!seen)
         return std::unexpected(seen.error());
-    StateRow row{seen->id, StepState::done, action, "clean", std::nullopt, std::nullopt};
+    StateRow row{seen->id, StepState::done, action, "clean", std::nullopt, std::nullopt,
+                 std::nullopt};
+    if (auto r = put_row(m_ledger.db(), row, now); !r)
+        return r;
+    return tx.commit();
+}
+
+Expected<void> PipelineState::note_failed(const ledger::MessageFacts& facts,
+                                          const std::string& reason, std::int64_t now) const
+{
+    std::lock_guard lock(m_ledger.mutex());
+    ledger::Transaction tx(m_ledger.db());
+    if (!tx.begun())
+        return std::unexpected(tx.begun().error());
+    auto seen = ledger::note_message_in(m_ledger.db(), facts, now);
+    if (!seen)
+        return std::unexpected(seen.error());
+    StateRow row{seen->id, StepState::done, "error", "error", facts.location, std::nullopt,
+                 reason};
     if (auto r = put_row(m_ledger.db(), row, now); !r)
         return r;
     return tx.commit();

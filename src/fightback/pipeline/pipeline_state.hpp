@@ -24,6 +24,7 @@ struct StateRow {
     std::string outcome;
     std::optional<std::string> from_path;
     std::optional<std::string> destination;
+    std::optional<std::string> detail; // why, for outcome "error"
 };
 
 class PipelineState {
@@ -36,6 +37,10 @@ public:
     // A clean message kept where it is: noted in the message log and done, in one transaction.
     Expected<void> note_clean(const ledger::MessageFacts& facts, const std::string& action,
                               std::int64_t now) const;
+    // A message that failed for a reason a retry in the next run cannot fix: recorded as
+    // outcome "error" (done, left where it is) so later runs skip it unless asked to retry.
+    Expected<void> note_failed(const ledger::MessageFacts& facts, const std::string& reason,
+                               std::int64_t now) const;
     // The move is made: the moves table and "done" in one transaction.
     Expected<void> finish_move(std::int64_t message, const std::string& from,
                                const std::string& to, std::int64_t now) const;

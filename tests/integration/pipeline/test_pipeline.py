@@ -124,7 +124,8 @@ class Mailbox:
                 if not d.is_dir():
                     continue
                 for f in d.iterdir():
-                    found.setdefault(message_id(f.read_text()), []).append(folder)
+                    text = f.read_bytes().decode("utf-8", "surrogateescape")
+                    found.setdefault(message_id(text), []).append(folder)
         return found
 
     def leftovers_in_tmp(self):
@@ -488,6 +489,37 @@ class PipelineTest(unittest.TestCase):
             shutil.chown(secret, "nobody")
         self.scan(user=user)
         self.assertPlaced(self.box)
+
+    def test_a_hostile_byte_in_a_received_line_stops_nothing(self):
+        # Bytes that are not UTF-8 in the worm's own Received line, where the sender's HELO
+        # and our MX's reading of its address are: once the run ended (abort at --jobs 2,
+        # exit 2 at --jobs 1) and every later run stopped at the same message.
+        for jobs in ("1", "2"):
+            with self.subTest(jobs=jobs):
+                self.tearDown()
+                self.setUp()
+                self.box.fill(worms=12, clean=6)
+                text = sample.worm("192.0.2.70", 7100).replace(
+                    "from unknown (helo=user) ([192.0.2.70])",
+                    "from \udcff\udcfe (\udcc3( [192.0.2.70])")
+                raw = text.encode("utf-8", "surrogateescape")
+                self.assertIn(b"from \xff\xfe (\xc3( [192.0.2.70])", raw)
+                name = "1700009999.M9P9.hostile"
+                (self.box.root / "new" / name).write_bytes(raw)
+                self.box.expected[message_id(text)] = ".Complained"
+                r = self.scan("--jobs", jobs)
+                self.assertPlaced(self.box)
+                self.assertRegex(r.stdout, r", 0 errors;")
+                # The trace the ledger keeps is valid JSON, the bad bytes replaced.
+                with sqlite3.connect(self.world.ledger) as db:
+                    rows = db.execute("SELECT t.trace FROM traces t JOIN messages m "
+                                      "ON m.id = t.message WHERE m.location LIKE ?",
+                                      (f"%{name}",)).fetchall()
+                self.assertEqual(len(rows), 1)
+                hops = json.loads(rows[0][0])["hops"]
+                self.assertEqual(hops[1]["ip"], "192.0.2.70")
+                self.assertIn("\ufffd", json.dumps(hops[1], ensure_ascii=False))
+                self.assertRegex(self.scan().stdout, r"^0 scanned .* 6 handled before")
 
     def test_destination_on_a_full_filesystem_loses_nothing(self):
         if os.environ.get("FIGHTBACK_MOUNT_NAMESPACE") != "1":

@@ -4,6 +4,10 @@
 // contact search is a function returning a fixed answer here; the real one (RDAP, WHOIS,
 // DNS on loopback) is driven by tests/integration/pipeline/test_pipeline.py.
 #include <fstream>
+#include <map>
+#include <stdexcept>
+
+#include <fmt/format.h>
 
 #include <gtest/gtest.h>
 
@@ -56,12 +60,13 @@ protected:
         ASSERT_TRUE(mail::ensure_maildir(root));
     }
 
-    Pipeline pipeline()
+    Pipeline pipeline(PipelineOptions options = {})
     {
-        PipelineOptions options;
         options.trust.assume_routable = *net::NetworkSet::parse("192.0.2.0/24");
         ContactSearch search = [this](const net::IpAddress& ip) -> Expected<abuse::ContactResult> {
             ++searches;
+            if (ip.to_string() == "192.0.2.66")
+                throw std::runtime_error("a defect met by this message only");
             abuse::ContactResult r;
             r.ip = ip;
             r.registry = "rdap.arin.net";
@@ -79,6 +84,8 @@ protected:
         std::ofstream(path, std::ios::binary) << text;
         return path;
     }
+
+    void failure_stays_with_its_message(unsigned jobs);
 
     std::int64_t count(const char* sql)
     {
@@ -145,7 +152,7 @@ TEST_F(PipelineTest, WhatAKilledRunLeftIsFinished)
         auto seen = log.note_message({ledger::content_hash(worm(n)), "<x>", 1, from.string()}, 1);
         EXPECT_TRUE(seen);
         StateRow row{seen->id, StepState::moving, "complain", "complained", from.string(),
-                     (root / ".Complained").string()};
+                     (root / ".Complained").string(), std::nullopt};
         EXPECT_TRUE(state.put(row, 1));
         return seen->id;
     };
@@ -183,6 +190,56 @@ TEST_F(PipelineTest, ReadOnlyMailboxMessagesStayWhereTheyAre)
     EXPECT_EQ(p.process_read_only(worm(5), "/var/mail/alice, message 3").outcome,
               Outcome::skipped);
     EXPECT_FALSE(std::filesystem::exists(root / ".Complained"));
+}
+
+// One message that makes a stage throw (here the contact search, standing for any defect)
+// among good ones: it alone is an error, with the reason; every other message is handled,
+// whatever the number of threads; later runs skip it until asked to retry.
+void PipelineTest::failure_stays_with_its_message(unsigned jobs)
+{
+    std::vector<std::filesystem::path> files;
+    for (int n = 0; n < 6; ++n)
+        files.push_back(put(worm(n), fmt::format("17000000{:02}.M{}P1.test", n, n)));
+    for (int n = 0; n < 3; ++n)
+        files.push_back(put(samples::clean_message(fmt::format("X-N: {}\n", n)),
+                            fmt::format("17000001{:02}.M{}P2.test", n, n)));
+    auto poison = worm(99);
+    poison.replace(poison.find("192.0.2.10"), 10, "192.0.2.66");
+    const auto bad = put(poison, "1700000200.M1P3.test");
+    files.push_back(bad);
+
+    std::map<Outcome, int> outcomes;
+    std::string reason;
+    auto p = pipeline();
+    p.run(files, jobs, nullptr, [&](const MessageResult& r) {
+        ++outcomes[r.outcome];
+        if (r.outcome == Outcome::error)
+            reason = r.detail;
+    });
+    EXPECT_EQ(outcomes[Outcome::complained], 6);
+    EXPECT_EQ(outcomes[Outcome::clean], 3);
+    EXPECT_EQ(outcomes[Outcome::error], 1);
+    EXPECT_NE(reason.find("a defect met by this message only"), std::string::npos) << reason;
+    EXPECT_TRUE(std::filesystem::exists(bad)) << "a failed message stays where it was";
+
+    // The next run skips it, saying why; with retry_errors it is decided again.
+    auto again = p.process(bad);
+    EXPECT_EQ(again.outcome, Outcome::skipped);
+    EXPECT_TRUE(again.failed_before);
+    EXPECT_NE(again.detail.find("a defect met by this message only"), std::string::npos);
+    PipelineOptions retry;
+    retry.retry_errors = true;
+    EXPECT_EQ(pipeline(retry).process(bad).outcome, Outcome::error);
+}
+
+TEST_F(PipelineTest, AFailureStaysWithItsMessageOnOneThread)
+{
+    failure_stays_with_its_message(1);
+}
+
+TEST_F(PipelineTest, AFailureStaysWithItsMessageOnTwoThreads)
+{
+    failure_stays_with_its_message(2);
 }
 
 } // namespace
