@@ -116,7 +116,8 @@ Expected<void> read_report_table(const toml::table& t, ReportConfig& r)
     TableReader in(t, "report");
     FB_TRY(in.only({"reporter", "reply_to", "reporting_mta", "template", "include_rcpt_to",
                     "max_attached_bytes", "period", "max_listed", "per_recipient_limit",
-                    "per_recipient_window", "suppress_addresses", "suppress_networks"}));
+                    "per_recipient_window", "suppress_addresses", "suppress_networks", "max_age",
+                    "attach"}));
     FB_TRY(in.text("reporter", r.reporter));
     FB_TRY(in.text("reply_to", r.reply_to));
     FB_TRY(in.text("reporting_mta", r.reporting_mta));
@@ -136,6 +137,10 @@ Expected<void> read_report_table(const toml::table& t, ReportConfig& r)
     if (n)
         r.per_recipient_limit = static_cast<int>(*n);
     FB_TRY(in.number("per_recipient_window", 1, 366.0 * 86400, r.per_recipient_window));
+    FB_TRY(in.number("max_age", 60, 3660.0 * 86400, r.max_age));
+    FB_TRY(in.text("attach", r.attach));
+    if (r.attach && *r.attach != "headers" && *r.attach != "message")
+        return fail(ErrorKind::invalid, "report.attach: expected \"headers\" or \"message\"");
     if (const toml::node* a = t.get("suppress_addresses")) {
         if (auto s = a->value<std::string>()) {
             r.suppress_addresses.push_back(*s);
@@ -178,7 +183,8 @@ Expected<void> read_send_table(const toml::table& t, SendConfig& s)
     TableReader in(t, "send");
     FB_TRY(in.only({"method", "smtp_url", "starttls", "ca_file", "tls_verify", "username",
                     "password", "password_file", "envelope_from", "connect_timeout", "timeout",
-                    "sendmail", "retry_base", "retry_max", "max_attempts", "unknown_outcome"}));
+                    "sendmail", "retry_base", "retry_max", "max_attempts", "unknown_outcome",
+                    "burst_limit"}));
     FB_TRY(in.text("method", s.method));
     if (s.method && *s.method != "smtp" && *s.method != "sendmail")
         return fail(ErrorKind::invalid, "send.method: expected \"smtp\" or \"sendmail\"");
@@ -203,6 +209,10 @@ Expected<void> read_send_table(const toml::table& t, SendConfig& s)
     FB_TRY(in.integer("max_attempts", 1, 1000, n));
     if (n)
         s.max_attempts = static_cast<int>(*n);
+    n.reset();
+    FB_TRY(in.integer("burst_limit", 0, 1000000, n));
+    if (n)
+        s.burst_limit = static_cast<int>(*n);
     FB_TRY(in.text("unknown_outcome", s.unknown_outcome));
     if (s.unknown_outcome && *s.unknown_outcome != "resend" &&
         *s.unknown_outcome != "assume-sent")

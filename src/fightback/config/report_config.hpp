@@ -28,6 +28,8 @@ struct ReportConfig {
     std::optional<double> per_recipient_window; // seconds
     std::vector<std::string> suppress_addresses; // "abuse@x.example" or "@x.example"
     std::optional<std::string> suppress_networks;
+    std::optional<double> max_age;            // seconds: older mail is too-old (3 days)
+    std::optional<std::string> attach;        // virus reports: "headers" (default) or "message"
 };
 
 struct SendConfig {
@@ -47,6 +49,7 @@ struct SendConfig {
     std::optional<double> retry_max;           // seconds, the longest wait
     std::optional<int> max_attempts;
     std::optional<std::string> unknown_outcome; // "resend" (default) or "assume-sent"
+    std::optional<int> burst_limit;            // more new complaints in one run are queued (20)
 };
 
 struct LedgerConfig {
