@@ -139,8 +139,9 @@ class World:
             mapping.append(f"{host}:127.0.0.1:{port}")
         return mapping
 
-    def config_text(self, ledger=None, extra=""):
-        """A fightback config with every endpoint in this world; `extra` is appended."""
+    def config_text(self, ledger=None, extra="", report="", send=""):
+        """A fightback config with every endpoint in this world; `extra` is appended, `report`
+        and `send` are lines added to those tables."""
         quoted = ", ".join(f'"{m}"' for m in self.connect_to())
         return f"""[trace]
 # The world's senders use documentation addresses (RFC 5737); treat them as the Internet.
@@ -159,9 +160,11 @@ database = "{DATA}/clamav"
 [report]
 reporter = "Alice's Mail Watch <abuse-reports@ours.example>"
 reporting_mta = "mx1.ours.example"
+{report}
 [send]
 smtp_url = "smtp://127.0.0.1:{self.smtp_port}"
 starttls = "off"
+{send}
 [ledger]
 path = "{ledger or self.ledger}"
 {extra}"""

@@ -1,6 +1,7 @@
 // Building a scan/watch run from the config and flags, and the lines and summary it prints.
 #include "pipeline_setup.hpp"
 
+#include <chrono>
 #include <cstdio>
 #include <thread>
 
@@ -9,6 +10,7 @@
 #include "fightback/mail/maildir.hpp"
 #include "fightback/mail/mbox.hpp"
 #include "fightback/util/text.hpp"
+#include "fightback/util/time_spec.hpp"
 #include "ledger_option.hpp"
 
 namespace fightback::app {
@@ -34,6 +36,9 @@ void PipelineArgs::add_to(CLI::App& command)
     command.add_flag("--retry-errors", retry_errors,
                      "decide again the messages an earlier run recorded as failed (they are "
                      "skipped otherwise)");
+    command.add_option("--since", since,
+                       "only mail that arrived since DATE (2026-11-30, 2026-11-30T08:00Z, UTC) "
+                       "or since a span ago (3d, 12h); older mail is left for a later run");
     command.add_option("--jobs", jobs, "worker threads (default: [scan] jobs, else 1)")
         ->check(CLI::Range(1, 64));
     command.add_option("--dns-server", recipients.dns_servers,
@@ -56,9 +61,13 @@ void Tally::add(const pipeline::MessageResult& r)
     case Outcome::clean: ++clean; break;
     case Outcome::complained: ++complained; break;
     case Outcome::unresolved: ++unresolved; break;
+    case Outcome::too_old: ++too_old; break;
     case Outcome::review: ++review; break;
     case Outcome::quarantined: ++quarantined; break;
-    case Outcome::skipped: ++skipped; break;
+    case Outcome::skipped:
+        if (!r.before_since)
+            ++skipped;
+        break;
     case Outcome::vanished: ++vanished; break;
     case Outcome::error:
         ++errors;
@@ -70,6 +79,8 @@ void Tally::add(const pipeline::MessageResult& r)
         ++complaints_queued;
     if (r.failed_before)
         ++failed_before;
+    if (r.before_since)
+        ++before_since;
 }
 
 std::expected<std::unique_ptr<PipelineSession>, SetupError>
@@ -143,6 +154,18 @@ PipelineSession::create(const GlobalOptions& global, const PipelineArgs& args)
     options.trust = cfg.trust;
     options.move = !s->m_dry_run;
     options.retry_errors = args.retry_errors;
+    if (cfg.report.max_age)
+        options.max_age = static_cast<std::int64_t>(*cfg.report.max_age);
+    if (args.since) {
+        const auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                             std::chrono::system_clock::now().time_since_epoch())
+                             .count();
+        auto since = util::parse_time_point(*args.since, now);
+        if (!since)
+            return std::unexpected(
+                SetupError{exit_error, fmt::format("--since {}", since.error().message)});
+        options.since = *since;
+    }
     s->m_pipeline = std::make_unique<pipeline::Pipeline>(
         *s->m_classifier, *s->m_ledger, *s->m_complaints, std::move(search), std::move(options),
         s->m_known ? &*s->m_known : nullptr);
@@ -171,7 +194,10 @@ std::optional<send::FlushSummary> PipelineSession::flush()
         transport = std::move(*made);
     }
     send::Outbox outbox(*m_ledger, *m_complaints, transport.get(), m_reporting->outbox);
-    auto summary = outbox.flush(std::nullopt, m_dry_run);
+    // A first scan of an old mailbox, or an outbreak, must not mail dozens of desks at once
+    // unseen: past the burst limit everything new stays queued for the user to look at.
+    auto summary = outbox.flush(std::nullopt, m_dry_run,
+                                m_config.send.burst_limit.value_or(send::default_burst_limit));
     if (!summary) {
         print_error(fmt::format("outbox: {}", summary.error().message));
         return std::nullopt;
@@ -265,6 +291,12 @@ void print_summary(const Tally& t, const std::optional<send::FlushSummary>& flus
         std::printf("%zu failed (left in place and recorded; later runs skip %s unless given "
                     "--retry-errors)\n",
                     t.errors - t.temporary, t.errors - t.temporary == 1 ? "it" : "them");
+    if (t.too_old > 0)
+        std::printf("%zu too old to report or of unknown age (filed as unresolved; "
+                    "[report] max_age)\n",
+                    t.too_old);
+    if (t.before_since > 0)
+        std::printf("%zu arrived before --since (left alone for a later run)\n", t.before_since);
     if (t.failed_before > 0)
         std::printf("%zu skipped that failed in an earlier run (--retry-errors tries again)\n",
                     t.failed_before);
@@ -281,6 +313,12 @@ void print_summary(const Tally& t, const std::optional<send::FlushSummary>& flus
                     t.complaints_queued, dry_run ? would : flush->sent,
                     dry_run ? "would be sent" : "sent", flush->deferred, flush->failed,
                     flush->waiting);
+        if (flush->held > 0)
+            std::printf("%d new complaint%s %s queued, not sent: more than [send] burst_limit "
+                        "at once. See them with `fightback outbox list`; send them with "
+                        "`fightback outbox flush`.\n",
+                        flush->held, flush->held == 1 ? "" : "s",
+                        dry_run ? "would be" : (flush->held == 1 ? "is" : "are"));
     } else {
         std::printf("complaints: %zu new (queued, not sent)\n", t.complaints_queued);
     }

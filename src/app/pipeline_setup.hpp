@@ -28,6 +28,7 @@ struct PipelineArgs {
     bool dry_run = false;
     bool no_send = false;
     bool retry_errors = false;
+    std::optional<std::string> since; // a date or a span back from now
     std::optional<unsigned> jobs;
     ScanFlags scan;
     RecipientFlags recipients; // --to/--cc are not offered: contacts come from the search
@@ -40,7 +41,7 @@ struct PipelineArgs {
 struct Tally {
     std::size_t scanned = 0, clean = 0, complained = 0, unresolved = 0, review = 0,
                 quarantined = 0, skipped = 0, vanished = 0, errors = 0, temporary = 0,
-                complaints_queued = 0, failed_before = 0;
+                complaints_queued = 0, failed_before = 0, too_old = 0, before_since = 0;
     void add(const pipeline::MessageResult& r);
 };
 

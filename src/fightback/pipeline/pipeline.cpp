@@ -19,20 +19,6 @@
 namespace fightback::pipeline {
 namespace {
 
-std::int64_t now_seconds()
-{
-    return std::chrono::duration_cast<std::chrono::seconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
-
-std::int64_t now_ms()
-{
-    return std::chrono::duration_cast<std::chrono::milliseconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
-
 MessageResult failed(MessageResult r, const Error& e)
 {
     r.outcome = Outcome::error;
@@ -43,8 +29,8 @@ MessageResult failed(MessageResult r, const Error& e)
 
 std::optional<Outcome> outcome_named(std::string_view name)
 {
-    for (auto o : {Outcome::clean, Outcome::complained, Outcome::unresolved, Outcome::review,
-                   Outcome::quarantined})
+    for (auto o : {Outcome::clean, Outcome::complained, Outcome::unresolved, Outcome::too_old,
+                   Outcome::review, Outcome::quarantined})
         if (to_string(o) == name)
             return o;
     return std::nullopt;
@@ -60,7 +46,32 @@ std::string decision_json(const abuse::Decision& d)
     return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
+std::string age_text(std::int64_t seconds)
+{
+    if (seconds >= 2 * 86400)
+        return fmt::format("{} days", seconds / 86400);
+    if (seconds >= 2 * 3600)
+        return fmt::format("{} hours", seconds / 3600);
+    return fmt::format("{} minutes", seconds / 60);
+}
+
 } // namespace
+
+std::optional<std::string> Pipeline::too_old(const trace::Trace& t, std::int64_t now) const
+{
+    const auto arrived = trace::arrival_time(t);
+    if (!arrived)
+        return "no date on the lines our servers wrote: its age is unknown, so it is not "
+               "reported automatically";
+    if (*arrived > now + m_options.future_skew)
+        return fmt::format("dated {} in the future: its age is unknown, so it is not reported "
+                           "automatically",
+                           age_text(*arrived - now));
+    if (now - *arrived > m_options.max_age)
+        return fmt::format("arrived {} ago, more than [report] max_age ({}): too old to report",
+                           age_text(now - *arrived), age_text(m_options.max_age));
+    return std::nullopt;
+}
 
 std::string_view to_string(Outcome outcome)
 {
@@ -68,6 +79,7 @@ std::string_view to_string(Outcome outcome)
     case Outcome::clean: return "clean";
     case Outcome::complained: return "complained";
     case Outcome::unresolved: return "unresolved";
+    case Outcome::too_old: return "too-old";
     case Outcome::review: return "review";
     case Outcome::quarantined: return "quarantined";
     case Outcome::skipped: return "skipped";
@@ -91,6 +103,20 @@ Pipeline::Pipeline(const scan::Classifier& classifier, const ledger::Ledger& sta
 {
 }
 
+std::int64_t Pipeline::now_msec() const
+{
+    if (m_options.clock)
+        return m_options.clock();
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+std::int64_t Pipeline::now_s() const
+{
+    return now_msec() / 1000;
+}
+
 Expected<std::filesystem::path> Pipeline::destination(const std::filesystem::path& file,
                                                       Outcome outcome) const
 {
@@ -98,7 +124,8 @@ Expected<std::filesystem::path> Pipeline::destination(const std::filesystem::pat
     const std::string* name = nullptr;
     switch (outcome) {
     case Outcome::complained: name = &f.complained; break;
-    case Outcome::unresolved: name = &f.unresolved; break;
+    case Outcome::unresolved:
+    case Outcome::too_old: name = &f.unresolved; break;
     case Outcome::review: name = &f.review; break;
     case Outcome::quarantined: name = &f.quarantine; break;
     default: return fail(ErrorKind::invalid, "this outcome stays where it is");
@@ -133,13 +160,13 @@ Expected<int> Pipeline::finish_interrupted()
                     continue;
                 StateRow gone = row;
                 gone.state = StepState::done;
-                if (auto r = m_state.put(gone, now_seconds()); !r)
+                if (auto r = m_state.put(gone, now_s()); !r)
                     return std::unexpected(r.error());
                 ++finished;
                 continue;
             }
         }
-        if (auto r = m_state.finish_move(row.message, from.string(), landed.string(), now_seconds());
+        if (auto r = m_state.finish_move(row.message, from.string(), landed.string(), now_s());
             !r)
             return std::unexpected(r.error());
         ++finished;
@@ -154,7 +181,7 @@ MessageResult Pipeline::settle(MessageResult result, std::int64_t message,
         // A read-only mailbox (mbox): decided and recorded; the message stays where it is.
         StateRow row{message, StepState::done, action, std::string(to_string(result.outcome)),
                      std::nullopt, std::nullopt, std::nullopt};
-        if (auto r = m_state.put(row, now_seconds()); !r)
+        if (auto r = m_state.put(row, now_s()); !r)
             return failed(std::move(result), r.error());
         result.detail += " (read-only mailbox: left in place)";
         return result;
@@ -164,7 +191,7 @@ MessageResult Pipeline::settle(MessageResult result, std::int64_t message,
         return failed(std::move(result), dest.error());
     StateRow row{message, StepState::moving, action, std::string(to_string(result.outcome)),
                  result.file.string(), dest->string(), std::nullopt};
-    if (auto r = m_state.put(row, now_seconds()); !r)
+    if (auto r = m_state.put(row, now_s()); !r)
         return failed(std::move(result), r.error());
     return finish_recorded(std::move(result), row);
 }
@@ -207,14 +234,14 @@ MessageResult Pipeline::finish_recorded(MessageResult result, const StateRow& ro
         // incident is recorded); there is nothing left to move.
         StateRow gone = row;
         gone.state = StepState::done;
-        if (auto r = m_state.put(gone, now_seconds()); !r)
+        if (auto r = m_state.put(gone, now_s()); !r)
             return failed(std::move(result), r.error());
         result.detail = fmt::format("deleted by another program before it could be moved ({}: {})",
                                     row.outcome, result.detail);
         result.outcome = Outcome::vanished;
         return result;
     }
-    if (auto r = m_state.finish_move(row.message, result.file.string(), to.string(), now_seconds());
+    if (auto r = m_state.finish_move(row.message, result.file.string(), to.string(), now_s());
         !r)
         return failed(std::move(result), r.error());
     result.moved_to = to;
@@ -241,7 +268,7 @@ Expected<abuse::ContactResult> Pipeline::contacts_for(const net::IpAddress& ip)
         // Once per source and run: the network the registry named, for the statistics.
         const auto range = found->range ? found->range->to_string() : std::string();
         if (auto r = ledger::note_source_network(
-                m_ledger, {key, range, found->network_name, found->registry}, now_ms());
+                m_ledger, {key, range, found->network_name, found->registry}, now_msec());
             !r)
             return std::unexpected(r.error());
     }
@@ -311,7 +338,7 @@ MessageResult Pipeline::guarded(const MessageResult& start, const mail::Message&
         const ledger::MessageFacts facts{ledger::content_hash(message.bytes()),
                                          message.header("Message-ID"), message.bytes().size(),
                                          result.file.string()};
-        if (auto r = m_state.note_failed(facts, result.detail, now_seconds()); !r)
+        if (auto r = m_state.note_failed(facts, result.detail, now_s()); !r)
             result.detail += fmt::format(" (not recorded: {})", r.error().message);
     } catch (const std::exception& e) {
         result.detail += fmt::format(" (not recorded: {})", e.what());
@@ -325,6 +352,15 @@ MessageResult Pipeline::decide(MessageResult result, const mail::Message& messag
     const auto& file = result.file;
     const auto hash = ledger::content_hash(message.bytes());
     const ledger::MessageLog log(m_ledger);
+
+    if (m_options.since) {
+        if (auto arrived = trace::newest_received_date(message); arrived && *arrived < *m_options.since) {
+            result.outcome = Outcome::skipped;
+            result.before_since = true;
+            result.detail = "arrived before --since";
+            return result;
+        }
+    }
 
     // Seen before: finished (skip), or decided and not yet moved (move it now).
     if (auto seen = ledger::MessageLog(m_known).find(hash); !seen) {
@@ -359,7 +395,7 @@ MessageResult Pipeline::decide(MessageResult result, const mail::Message& messag
                                                            verdict.error().message)});
     result.detection = verdict->name;
     result.detail = verdict->reason;
-    const std::int64_t now = now_seconds();
+    const std::int64_t now = now_s();
     const ledger::MessageFacts facts{hash, message.header("Message-ID"), message.bytes().size(),
                                      file.string()};
     const std::string action(scan::to_string(verdict->action));
@@ -409,6 +445,11 @@ MessageResult Pipeline::decide(MessageResult result, const mail::Message& messag
                                : std::string("the trace names no origin");
         return settle(std::move(result), seen->id, action, movable);
     }
+    if (auto age = too_old(t, now)) {
+        result.outcome = Outcome::too_old;
+        result.detail = fmt::format("{} from {}: {}", verdict->name, origin->to_string(), *age);
+        return settle(std::move(result), seen->id, action, movable);
+    }
     auto contacts = contacts_for(*origin);
     if (!contacts)
         return failed(std::move(result), contacts.error());
@@ -420,7 +461,7 @@ MessageResult Pipeline::decide(MessageResult result, const mail::Message& messag
                                                                 : report::FeedbackType::virus;
     auto incident = report::make_incident(message, t, decision, type, verdict->name, now);
     incident.location = file.string();
-    auto outcome = m_complaints.record(incident, now_ms());
+    auto outcome = m_complaints.record(incident, now_msec());
     if (!outcome)
         return failed(std::move(result), outcome.error());
     using report::Disposition;

@@ -25,13 +25,18 @@
 #include "fightback/pipeline/pipeline_state.hpp"
 #include "fightback/report/complaints.hpp"
 #include "fightback/scan/classifier.hpp"
+#include "fightback/trace/trace.hpp"
 #include "fightback/trace/trust.hpp"
 
 namespace fightback::pipeline {
 
 // vanished: the file was deleted (or moved out of the folder) by another program before it was
 // read or moved; nothing more can be done with it, and it is not an error.
-enum class Outcome { clean, complained, unresolved, review, quarantined, skipped, vanished, error };
+// too_old: a complaint was due, but the mail arrived longer ago than the report age limit
+// (or at no date we can believe): filed with the unresolved mail, nobody is told.
+enum class Outcome {
+    clean, complained, unresolved, too_old, review, quarantined, skipped, vanished, error
+};
 std::string_view to_string(Outcome outcome);
 
 struct MessageResult {
@@ -44,11 +49,14 @@ struct MessageResult {
     bool new_complaint = false;               // that complaint was opened by this message
     bool temporary = false;                   // an error worth retrying later (nothing decided)
     bool failed_before = false;               // skipped: an earlier run recorded it as an error
+    bool before_since = false;                // skipped: it arrived before PipelineOptions::since
 };
 
 // The contact search for one source address: the decision, and the registry, range and
 // network name it came from (noted in the ledger for the statistics).
 using ContactSearch = std::function<Expected<abuse::ContactResult>(const net::IpAddress&)>;
+
+inline constexpr std::int64_t default_max_age = 3 * 86400;
 
 struct PipelineOptions {
     config::FoldersConfig folders;
@@ -58,6 +66,16 @@ struct PipelineOptions {
     bool move = true; // false for dry runs: the outcome is decided, the file stays
     // Messages an earlier run recorded as failed (outcome error) are decided again.
     bool retry_errors = false;
+    // Complaints only about mail that arrived at most this long ago ([report] max_age);
+    // reporting services refuse older mail, and the network has changed hands meanwhile.
+    std::int64_t max_age = default_max_age;
+    // A date further in the future than this is no date at all (a wrong clock, or a lie).
+    std::int64_t future_skew = 3600;
+    // Only mail that arrived at or after this time (seconds since the epoch) is looked at;
+    // older mail is left alone and unrecorded, for a later run without the limit.
+    std::optional<std::int64_t> since;
+    // Milliseconds since the epoch; the system clock when empty.
+    std::function<std::int64_t()> clock;
 };
 
 class Pipeline {
@@ -89,6 +107,8 @@ public:
                     const std::function<void(const MessageResult&)>& on_result);
 
 private:
+    std::int64_t now_msec() const;
+    std::int64_t now_s() const;
     Expected<std::filesystem::path> destination(const std::filesystem::path& file,
                                                 Outcome outcome) const;
     // decide() inside the boundary that turns any failure into an error for this message
@@ -102,6 +122,9 @@ private:
     MessageResult finish_recorded(MessageResult result, const StateRow& row);
     MessageResult process_found(const std::filesystem::path& file, int renames);
     Expected<abuse::ContactResult> contacts_for(const net::IpAddress& ip);
+    // Why a complaint about mail traced as `t` is not to be made now, if it is not: it arrived
+    // too long ago, or at no date we can believe.
+    std::optional<std::string> too_old(const trace::Trace& t, std::int64_t now) const;
 
     const scan::Classifier& m_classifier;
     const ledger::Ledger& m_ledger;

@@ -139,7 +139,7 @@ Expected<int> Outbox::recover_locked()
     return recovered;
 }
 
-Expected<FlushSummary> Outbox::flush(std::optional<std::int64_t> only, bool dry_run)
+Expected<FlushSummary> Outbox::flush(std::optional<std::int64_t> only, bool dry_run, int burst_limit)
 {
     if (!dry_run && !m_transport)
         return fail(ErrorKind::invalid, "no transport configured for sending");
@@ -158,13 +158,14 @@ Expected<FlushSummary> Outbox::flush(std::optional<std::int64_t> only, bool dry_
         summary.recovered = *recovered;
     }
     std::vector<std::int64_t> due;
+    std::vector<bool> untried;
     {
         std::lock_guard guard(m_ledger.mutex());
         auto s = Statement::prepare(
             m_ledger.db(),
-            only ? "SELECT id FROM complaints WHERE state IN ('queued', 'deferred') "
+            only ? "SELECT id, attempts FROM complaints WHERE state IN ('queued', 'deferred') "
                    "AND next_attempt_ms <= ?1 AND id = ?2"
-                 : "SELECT id FROM complaints WHERE state IN ('queued', 'deferred') "
+                 : "SELECT id, attempts FROM complaints WHERE state IN ('queued', 'deferred') "
                    "AND next_attempt_ms <= ?1 ORDER BY next_attempt_ms, id");
         if (!s)
             return std::unexpected(s.error());
@@ -178,7 +179,17 @@ Expected<FlushSummary> Outbox::flush(std::optional<std::int64_t> only, bool dry_
             if (!*row)
                 break;
             due.push_back(s->column_int(0));
+            untried.push_back(s->column_int(1) == 0);
         }
+    }
+    const auto fresh = std::count(untried.begin(), untried.end(), true);
+    if (burst_limit > 0 && fresh > burst_limit) {
+        std::vector<std::int64_t> retries;
+        for (std::size_t i = 0; i < due.size(); ++i)
+            if (!untried[i])
+                retries.push_back(due[i]);
+        due = std::move(retries);
+        summary.held = static_cast<int>(fresh);
     }
     for (std::int64_t id : due) {
         auto item = attempt(id, dry_run, summary);

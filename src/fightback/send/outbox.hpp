@@ -24,6 +24,9 @@
 
 namespace fightback::send {
 
+// More new complaints than this due in one automatic run are held ([send] burst_limit).
+inline constexpr int default_burst_limit = 20;
+
 enum class UnknownOutcome : std::uint8_t { resend, assume_sent };
 
 struct OutboxOptions {
@@ -71,6 +74,7 @@ struct FlushSummary {
     int dropped = 0;
     int waiting = 0;   // held back by the per-recipient rate limit
     int recovered = 0; // left behind by a run that stopped
+    int held = 0;      // new complaints not sent: more than the burst limit were due at once
     std::vector<FlushItem> items;
 };
 
@@ -81,9 +85,11 @@ public:
            Transport* transport, OutboxOptions options);
 
     // Sends what is due (only `only`, when given). A dry run changes nothing and says what
-    // would happen.
+    // would happen. With a `burst_limit` (the automatic runs: scan, watch), when more
+    // complaints that were never tried are due than the limit, none of them is sent: they stay
+    // queued (`held`) for the user to look at and send knowingly; retries still go.
     Expected<FlushSummary> flush(std::optional<std::int64_t> only = std::nullopt,
-                                 bool dry_run = false);
+                                 bool dry_run = false, int burst_limit = 0);
     // Complaints left in sending/handed by a run that died; flush does this first.
     Expected<int> recover();
 

@@ -75,4 +75,34 @@ Trace trace_message(const mail::Message& message, const TraceOptions& options)
     return trace;
 }
 
+std::optional<std::int64_t> arrival_time(const Trace& trace)
+{
+    if (const Hop* origin = trace.origin_hop(); origin && origin->date)
+        return origin->date;
+    // Lines above the origin were written by our servers; with no origin, the trusted ones.
+    const std::size_t ours = trace.walk.origin ? *trace.walk.origin : trace.hops.size();
+    for (std::size_t i = 0; i < trace.hops.size(); ++i) {
+        const bool believed = i < ours || (i < trace.walk.verdicts.size() &&
+                                           trace.walk.verdicts[i].trusted);
+        if (!believed)
+            break;
+        if (trace.hops[i].date)
+            return trace.hops[i].date;
+    }
+    return std::nullopt;
+}
+
+std::optional<std::int64_t> newest_received_date(const mail::Message& message)
+{
+    constexpr std::size_t looked_at = 8; // the top lines are ours; a date is on one of them
+    std::size_t n = 0;
+    for (const auto* field : message.fields("Received")) {
+        if (++n > looked_at)
+            break;
+        if (auto hop = parse_received(field->unfolded); hop.date)
+            return hop.date;
+    }
+    return std::nullopt;
+}
+
 } // namespace fightback::trace

@@ -33,6 +33,15 @@ struct TraceOptions {
 
 Trace trace_message(const mail::Message& message, const TraceOptions& options);
 
+// When the message reached us: the date our server wrote on the trust boundary's hop (the
+// line that names the origin), failing that the newest date a trusted line carries. Empty
+// when no line we believe has a date.
+std::optional<std::int64_t> arrival_time(const Trace& trace);
+
+// The date of the newest Received line that has one (our final delivery, as a rule): cheap,
+// no trust walk. Empty when no Received line has a readable date.
+std::optional<std::int64_t> newest_received_date(const mail::Message& message);
+
 // The forgery signs, appended to `trace.walk.warnings`: the chain test below the trust
 // boundary, a non-routable origin, dates going backwards or into the future.
 void check_forgery(Trace& trace, std::int64_t now,

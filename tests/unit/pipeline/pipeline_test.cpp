@@ -60,9 +60,15 @@ protected:
         ASSERT_TRUE(mail::ensure_maildir(root));
     }
 
+    // The sample mail arrived on 2003-09-23 at 10:00 UTC; the tests' clock is an hour later
+    // unless a test sets its own.
+    static constexpr std::int64_t arrived = 1064311200;
+
     Pipeline pipeline(PipelineOptions options = {})
     {
         options.trust.assume_routable = *net::NetworkSet::parse("192.0.2.0/24");
+        if (!options.clock)
+            options.clock = [] { return (arrived + 3600) * 1000; };
         ContactSearch search = [this](const net::IpAddress& ip) -> Expected<abuse::ContactResult> {
             ++searches;
             if (ip.to_string() == "192.0.2.66")
@@ -230,6 +236,63 @@ void PipelineTest::failure_stays_with_its_message(unsigned jobs)
     PipelineOptions retry;
     retry.retry_errors = true;
     EXPECT_EQ(pipeline(retry).process(bad).outcome, Outcome::error);
+}
+
+PipelineOptions at(std::int64_t seconds)
+{
+    PipelineOptions o;
+    o.clock = [seconds] { return seconds * 1000; };
+    return o;
+}
+
+TEST_F(PipelineTest, OldMailIsFiledAsTooOldAndNobodyIsAsked)
+{
+    // Three days and a minute after it arrived: past the default [report] max_age.
+    auto p = pipeline(at(arrived + 3 * 86400 + 60));
+    const auto file = put(worm(1), "1700000001.M1P1.test");
+    auto r = p.process(file);
+    EXPECT_EQ(r.outcome, Outcome::too_old) << r.detail;
+    EXPECT_NE(r.detail.find("more than [report] max_age (3 days)"), std::string::npos) << r.detail;
+    ASSERT_TRUE(r.moved_to);
+    EXPECT_EQ(*r.moved_to, root / ".Unresolved" / "new" / "1700000001.M1P1.test");
+    EXPECT_EQ(searches, 0) << "no registry is asked about mail that will not be reported";
+    EXPECT_EQ(count("SELECT COUNT(*) FROM complaints"), 0);
+    EXPECT_EQ(count("SELECT COUNT(*) FROM incidents"), 0);
+    // Decided once: the next run knows it.
+    EXPECT_EQ(p.process(put(worm(1), "1700000002.M2P1.test")).outcome, Outcome::skipped);
+
+    // Within the limit (a longer one set by the user) the same kind of mail is reported.
+    auto longer = at(arrived + 3 * 86400 + 60);
+    longer.max_age = 7 * 86400;
+    EXPECT_EQ(pipeline(longer).process(put(worm(2), "1700000003.M3P1.test")).outcome,
+              Outcome::complained);
+}
+
+TEST_F(PipelineTest, MailDatedInTheFutureIsOfUnknownAge)
+{
+    // Our server's line says 10:00; the clock says 07:00: three hours ahead is no date.
+    auto p = pipeline(at(arrived - 3 * 3600));
+    auto r = p.process(put(worm(1), "1700000001.M1P1.test"));
+    EXPECT_EQ(r.outcome, Outcome::too_old) << r.detail;
+    EXPECT_NE(r.detail.find("in the future"), std::string::npos) << r.detail;
+    EXPECT_EQ(count("SELECT COUNT(*) FROM complaints"), 0);
+    // A few minutes of skew between hosts is not a lie.
+    EXPECT_EQ(pipeline(at(arrived - 600)).process(put(worm(2), "1700000002.M2P1.test")).outcome,
+              Outcome::complained);
+}
+
+TEST_F(PipelineTest, SinceLeavesOlderMailAloneAndUnrecorded)
+{
+    PipelineOptions options;
+    options.since = arrived + 1;
+    const auto file = put(worm(1), "1700000001.M1P1.test");
+    auto r = pipeline(options).process(file);
+    EXPECT_EQ(r.outcome, Outcome::skipped);
+    EXPECT_TRUE(r.before_since);
+    EXPECT_TRUE(std::filesystem::exists(file));
+    EXPECT_EQ(count("SELECT COUNT(*) FROM messages"), 0) << "left for a later run";
+    options.since = arrived;
+    EXPECT_EQ(pipeline(options).process(file).outcome, Outcome::complained);
 }
 
 TEST_F(PipelineTest, AFailureStaysWithItsMessageOnOneThread)
